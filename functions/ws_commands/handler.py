@@ -1,0 +1,21 @@
+"""WebSocket commands: parse the frame, run the action as the connection's principal, reply once."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from agentdesk.contracts.errors import AgentDeskError
+from agentdesk.contracts.ws import error, request_id_of
+from agentdesk.platform.observability import logger
+from agentdesk.services.actions import ACTIONS  # noqa: F401 - registers every action
+from agentdesk.services.ws_dispatch import dispatch, principal_of, reply
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    body = event.get("body")
+    try:
+        principal = principal_of(event)
+    except AgentDeskError as exc:
+        return reply(error(request_id_of(body), exc))
+    return reply(dispatch(body, principal))

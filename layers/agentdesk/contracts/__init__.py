@@ -1,0 +1,1 @@
+"""Wire contracts: WebSocket messages, HTTP bodies, events and error codes."""

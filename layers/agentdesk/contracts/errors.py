@@ -1,0 +1,63 @@
+"""Stable error codes shared by the WebSocket protocol and the HTTP APIs.
+
+The AsyncAPI and OpenAPI documents list exactly this enum; a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    BAD_REQUEST = "BAD_REQUEST"
+    UNKNOWN_ACTION = "UNKNOWN_ACTION"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNAUTHORIZED = "UNAUTHORIZED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    PRECONDITION_REQUIRED = "PRECONDITION_REQUIRED"
+    IN_USE = "IN_USE"
+    NOT_LOGGED_IN = "NOT_LOGGED_IN"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    UNKNOWN_REASON = "UNKNOWN_REASON"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.BAD_REQUEST: 400,
+    ErrorCode.UNKNOWN_ACTION: 400,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.PRECONDITION_REQUIRED: 428,
+    ErrorCode.IN_USE: 409,
+    ErrorCode.NOT_LOGGED_IN: 409,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.REASON_REQUIRED: 422,
+    ErrorCode.UNKNOWN_REASON: 422,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+
+class AgentDeskError(Exception):
+    """A refusal a client can act on: a stable code, a readable message and, where known, the field at fault."""
+
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.code]
+
+    def to_dict(self) -> dict[str, str]:
+        body = {"code": self.code.value, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return body

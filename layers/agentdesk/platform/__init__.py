@@ -1,0 +1,1 @@
+"""Platform glue: settings, authentication, WebSocket push, clock, ids, observability."""

@@ -1,0 +1,31 @@
+"""The one clock: every timestamp comes from here so tests and the midnight logoff can move time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+_now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+
+
+def now() -> datetime:
+    return _now()
+
+
+def iso(moment: datetime | None = None) -> str:
+    """UTC ISO-8601 with milliseconds and a Z, the format of every timestamp on the wire."""
+    moment = moment or now()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def epoch_seconds(moment: datetime | None = None) -> int:
+    return int((moment or now()).timestamp())
+
+
+def set_clock(source: Callable[[], datetime]) -> None:
+    global _now
+    _now = source
+
+
+def reset_clock() -> None:
+    set_clock(lambda: datetime.now(UTC))

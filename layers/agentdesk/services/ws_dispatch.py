@@ -1,0 +1,90 @@
+"""WebSocket command dispatch: the one place a frame becomes an action call and an exception becomes a reply.
+
+Actions register themselves with `@action(...)`; the wiring declares one WebSocket route per action and a
+test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from agentdesk.contracts.errors import AgentDeskError, ErrorCode
+from agentdesk.contracts.ws import ActionRequest, describe_validation_error, error, parse_envelope, request_id_of
+from agentdesk.domain.identity import Principal, Role, at_least
+from agentdesk.platform.observability import logger
+
+R = TypeVar("R", bound=ActionRequest)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    request: type[ActionRequest]
+    run: Callable[[Principal, Any], dict[str, Any]]
+    min_role: Role
+    summary: str
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def action(
+    name: str, request: type[R], *, min_role: Role = Role.AGENT, summary: str = ""
+) -> Callable[[Callable[[Principal, R], dict[str, Any]]], Callable[[Principal, R], dict[str, Any]]]:
+    """Register a WebSocket action; the function returns the ack payload."""
+
+    def register(run: Callable[[Principal, R], dict[str, Any]]) -> Callable[[Principal, R], dict[str, Any]]:
+        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip())
+        return run
+
+    return register
+
+
+def principal_of(event: Mapping[str, Any]) -> Principal:
+    """The principal the $connect authorizer attached to this connection."""
+    context = (event.get("requestContext") or {}).get("authorizer") or {}
+    try:
+        return Principal.from_dict(context)
+    except (KeyError, ValueError) as exc:
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The connection carries no verified identity.") from exc
+
+
+def dispatch(body: str | None, principal: Principal) -> dict[str, Any]:
+    """Handle one frame and return exactly one reply (ack or error)."""
+    request_id = request_id_of(body)
+    try:
+        envelope, message = parse_envelope(body)
+        request_id = envelope.requestId
+        registered = ACTIONS.get(envelope.action)
+        if registered is None:
+            raise AgentDeskError(
+                ErrorCode.UNKNOWN_ACTION,
+                f"Unknown action '{envelope.action}'. Known actions: {', '.join(sorted(ACTIONS))}.",
+                "action",
+            )
+        if not at_least(principal.role, registered.min_role):
+            raise AgentDeskError(
+                ErrorCode.FORBIDDEN, f"Action '{envelope.action}' needs the {registered.min_role} role."
+            )
+        try:
+            request = registered.request.model_validate(message)
+        except ValidationError as exc:
+            field, text = describe_validation_error(exc)
+            raise AgentDeskError(ErrorCode.BAD_REQUEST, text, field) from exc
+        payload = registered.run(principal, request)
+        return {"type": "ack", "requestId": request_id, **payload}
+    except AgentDeskError as exc:
+        return error(request_id, exc)
+    except Exception:
+        logger.exception("action failed")
+        return error(request_id, AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
+
+
+def reply(message: dict[str, Any]) -> dict[str, Any]:
+    """The Lambda response of a two-way route: API Gateway sends `body` back on the same connection."""
+    return {"statusCode": 200, "body": json.dumps(message, separators=(",", ":"), default=str)}

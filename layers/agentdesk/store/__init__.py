@@ -1,0 +1,1 @@
+"""Data access: pynamodb models and the repository functions (the only DynamoDB code)."""

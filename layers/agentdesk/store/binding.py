@@ -1,0 +1,23 @@
+"""Binds pynamodb models to their table names from settings on first use (never at import time)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pynamodb.models import Model
+
+from agentdesk.platform.settings import get_settings
+
+M = TypeVar("M", bound=type[Model])
+
+
+def bind(model: M, setting: str) -> M:
+    """Point the model at the table named by the given settings attribute and the configured region."""
+    settings = get_settings()
+    table = getattr(settings, setting)
+    meta = model.Meta  # type: ignore[attr-defined]
+    if getattr(meta, "table_name", None) != table or getattr(meta, "region", None) != settings.region:
+        meta.table_name = table
+        meta.region = settings.region
+        model._connection = None  # type: ignore[attr-defined]  # rebuild the connection for the new table
+    return model
