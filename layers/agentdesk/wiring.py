@@ -105,6 +105,7 @@ class Function:
     triggers: tuple[Trigger, ...]
     tables: dict[str, Access] = field(default_factory=dict)
     pushes: bool = False  # may post to WebSocket connections
+    manages_users: bool = False  # may create, update and disable Cognito users and their groups
     starts: tuple[str, ...] = ()  # state machines it may start or stop
     publishes_to: tuple[str, ...] = ()  # Kinesis streams it writes
     timeout_seconds: int = 10
@@ -126,6 +127,17 @@ TABLES: dict[str, Table] = {
         indexes=(Index("byUser", "userId", "connectionId"),),
         ttl_attribute="expiresAt",
     ),
+    # The transactional outbox: every state change writes its event here in the same transaction.
+    "events": Table(
+        setting="events_table",
+        partition_key="eventId",
+        ttl_attribute="expiresAt",
+        stream=True,
+    ),
+    # Everything an admin configures: pk = kind (user, team, site, queue, pauseCode, ...), sk = id.
+    "config": Table(setting="config_table", partition_key="pk", sort_key="sk"),
+    # Agent state and time & attendance: pk = agent id; sk = "state", "session#<start>", "pause#<start>".
+    "agents": Table(setting="agents_table", partition_key="pk", sort_key="sk"),
 }
 
 STATE_MACHINES: dict[str, StateMachine] = {}
