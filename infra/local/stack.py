@@ -1,0 +1,143 @@
+"""Starts the whole product on one machine: local AWS (moto + real Lambda handlers), provisioning from the
+wiring, demo data, the API Gateway emulation and the web app. Used by `python -m infra.local` and by the
+end-to-end tests alike.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import uvicorn
+
+from agentdesk.platform.settings import reset_settings
+from infra.local.aws import LocalAws
+from infra.local.gateway import Gateway, GatewayConfig
+from infra.local.lambda_runtime import LambdaRuntime
+from infra.local.provision import Provisioned, provision
+from infra.local.seed import DemoUser, seed_users
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class StackOptions:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    aws_port: int = 4566
+    region: str = "us-east-1"
+    web_dist: Path = ROOT / "web" / "dist"
+    seed: bool = True
+
+
+@dataclass
+class LocalStack:
+    options: StackOptions = field(default_factory=StackOptions)
+    provisioned: Provisioned | None = None
+    users: list[DemoUser] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.runtime = LambdaRuntime(self.options.region)
+        self.aws = LocalAws(self.options.host, self.options.aws_port, self.runtime)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.options.host}:{self.options.port}"
+
+    @property
+    def aws_endpoint(self) -> str:
+        return self.aws.endpoint
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.aws_endpoint, region_name=self.options.region)
+
+    def start(self) -> LocalStack:
+        began = time.perf_counter()
+        self._base_environment()
+        self.aws.start()
+        os.environ["MOTO_PORT"] = str(self.aws.port)  # moto's Step Functions calls Lambda on this port
+        os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        httpx.post(f"{self.aws_endpoint}/moto-api/config",
+                   json={"stepfunctions": {"execute_state_machine": True}}, timeout=10).raise_for_status()
+        self.timings["aws"] = time.perf_counter() - began
+        self.provisioned = provision(self.aws_endpoint, self.options.region, self.runtime)
+        self._function_environment(self.provisioned)
+        self.timings["provision"] = time.perf_counter() - began
+        if self.options.seed:
+            self.users = seed_users(self.client("cognito-idp"), self.provisioned.user_pool_id)
+        self.timings["seed"] = time.perf_counter() - began
+        self._start_gateway(self.provisioned)
+        self.timings["ready"] = time.perf_counter() - began
+        return self
+
+    def _base_environment(self) -> None:
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+        os.environ["AWS_REGION"] = self.options.region
+        os.environ["AWS_DEFAULT_REGION"] = self.options.region
+        os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "agentdesk")
+        os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "AgentDesk")
+        os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    def _function_environment(self, provisioned: Provisioned) -> None:
+        """The variables the CDK app sets on the functions, with the local values."""
+        from agentdesk import wiring
+
+        for key, table in wiring.TABLES.items():
+            os.environ[table.env_var] = provisioned.table_names[key]
+        os.environ["USER_POOL_ID"] = provisioned.user_pool_id
+        os.environ["USER_POOL_CLIENT_ID"] = provisioned.user_pool_client_id
+        os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
+        os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
+        os.environ["EVENT_STREAM"] = provisioned.event_stream
+        for key, arn in provisioned.state_machine_arns.items():
+            os.environ[f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN"] = arn
+        reset_settings()
+
+    def _start_gateway(self, provisioned: Provisioned) -> None:
+        gateway = Gateway(
+            self.runtime,
+            GatewayConfig(
+                region=self.options.region,
+                user_pool_id=provisioned.user_pool_id,
+                user_pool_client_id=provisioned.user_pool_client_id,
+                jwks_url=os.environ["COGNITO_JWKS_URL"],
+                aws_endpoint=self.aws_endpoint,
+                web_dist=self.options.web_dist,
+            ),
+        )
+        self.gateway = gateway
+        config = uvicorn.Config(gateway.app, host=self.options.host, port=self.options.port,
+                                log_level="warning", ws_max_size=1024 * 1024, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the gateway did not start on port {self.options.port}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.aws.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
