@@ -1,0 +1,89 @@
+"""The `stack` fixture: the real local stack started by its own command in a subprocess, once per session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from infra.local.seed import DEMO_PASSWORD, DEMO_USERS
+from tests.support import free_port, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class RunningStack:
+    base_url: str
+    aws_endpoint: str
+    config: dict[str, object]
+    startup_seconds: float
+    users: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def client_id(self) -> str:
+        return str(self.config["cognito"]["clientId"])  # type: ignore[index]
+
+    @property
+    def ws_url(self) -> str:
+        return str(self.config["wsUrl"])
+
+    def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        return sign_in(self.aws_endpoint, self.client_id, username, password)
+
+
+def _users() -> dict[str, list[dict[str, str]]]:
+    users: dict[str, list[dict[str, str]]] = {}
+    for user in DEMO_USERS:
+        users.setdefault(user.role, []).append(
+            {"username": user.username, "password": DEMO_PASSWORD, "name": user.name}
+        )
+    return users
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RunningStack]:
+    port, aws_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        env.pop(name, None)
+    log = (ROOT / "test-results").resolve()
+    log.mkdir(exist_ok=True)
+    out = (log / "local-stack.log").open("w")
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port)],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local stack exited with {process.returncode}; see {out.name}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the local stack did not answer /health within 60 s")
+        time.sleep(0.1)
+    startup = time.perf_counter() - began
+    config = httpx.get(f"{base_url}/config.json").json()
+    try:
+        yield RunningStack(base_url, f"http://127.0.0.1:{aws_port}", config, startup, _users())
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        out.close()
