@@ -22,7 +22,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def sign_in(aws_endpoint: str, client_id: str, username: str, password: str, region: str = "us-east-1") -> str:
+def sign_in(
+    aws_endpoint: str, client_id: str, username: str, password: str, region: str = "us-east-1"
+) -> str:
     """The IdToken of a USER_PASSWORD_AUTH sign-in, as the web app does it."""
     cognito = boto3.client("cognito-idp", endpoint_url=aws_endpoint, region_name=region)
     result = cognito.initiate_auth(
@@ -35,7 +37,9 @@ def sign_in(aws_endpoint: str, client_id: str, username: str, password: str, reg
 
 def moto_signed_token(claims: dict[str, Any]) -> str:
     """A token signed with the key moto's Cognito signs with: only the claims decide whether it passes."""
-    key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(MOTO_PRIVATE_JWKS.read_bytes()))))
+    key = jwt.algorithms.RSAAlgorithm.from_jwk(
+        json.dumps(json.loads(gzip.decompress(MOTO_PRIVATE_JWKS.read_bytes())))
+    )
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})  # type: ignore[arg-type]
 
 

@@ -6,6 +6,7 @@ moto. Step Functions tasks call Lambda on this same port, so state machines reac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -40,8 +41,12 @@ class LambdaInvokeMiddleware:
         try:
             self.runtime.resolve(name)
         except KeyError as exc:
-            return _respond(start_response, 404, {"Type": "User", "message": str(exc)},
-                            {"x-amzn-ErrorType": "ResourceNotFoundException"})
+            return _respond(
+                start_response,
+                404,
+                {"Type": "User", "message": str(exc)},
+                {"x-amzn-ErrorType": "ResourceNotFoundException"},
+            )
         if invocation_type == "Event":
             threading.Thread(target=self._invoke_quietly, args=(name, event), daemon=True).start()
             return _respond(start_response, 202, None, {})
@@ -52,10 +57,9 @@ class LambdaInvokeMiddleware:
         return _respond(start_response, 200, result, {"X-Amz-Executed-Version": "$LATEST"})
 
     def _invoke_quietly(self, name: str, event: Any) -> None:
-        try:
+        # an asynchronous invocation's failure goes nowhere, as with no destination configured
+        with contextlib.suppress(FunctionError):
             self.runtime.invoke(name, event)
-        except FunctionError:
-            pass  # an asynchronous invocation's failure goes nowhere, as with no destination configured
 
 
 def _respond(start_response: Any, status: int, body: Any, headers: dict[str, str]) -> list[bytes]:
@@ -91,7 +95,9 @@ class LocalAws:
 
     def start(self) -> None:
         app = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), self.runtime)
-        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = make_server(
+            self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler
+        )
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-aws", daemon=True)
         self._thread.start()

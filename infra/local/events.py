@@ -28,8 +28,15 @@ def _multi(values: Mapping[str, str]) -> dict[str, list[str]]:
 
 
 def websocket_context(
-    *, route_key: str, event_type: str, connection_id: str, connected_at: int, domain: str,
-    source_ip: str, user_agent: str, authorizer: Mapping[str, Any] | None = None,
+    *,
+    route_key: str,
+    event_type: str,
+    connection_id: str,
+    connected_at: int,
+    domain: str,
+    source_ip: str,
+    user_agent: str,
+    authorizer: Mapping[str, Any] | None = None,
     message_id: str | None = None,
 ) -> dict[str, Any]:
     request_time, epoch = _now()
@@ -56,8 +63,14 @@ def websocket_context(
 
 
 def ws_authorizer_event(
-    *, connection_id: str, headers: Mapping[str, str], query: Mapping[str, str], domain: str,
-    source_ip: str, user_agent: str, region: str,
+    *,
+    connection_id: str,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    domain: str,
+    source_ip: str,
+    user_agent: str,
+    region: str,
 ) -> dict[str, Any]:
     return {
         "type": "REQUEST",
@@ -68,8 +81,13 @@ def ws_authorizer_event(
         "multiValueQueryStringParameters": _multi(query),
         "stageVariables": {},
         "requestContext": websocket_context(
-            route_key="$connect", event_type="CONNECT", connection_id=connection_id,
-            connected_at=int(time.time() * 1000), domain=domain, source_ip=source_ip, user_agent=user_agent,
+            route_key="$connect",
+            event_type="CONNECT",
+            connection_id=connection_id,
+            connected_at=int(time.time() * 1000),
+            domain=domain,
+            source_ip=source_ip,
+            user_agent=user_agent,
         ),
     }
 
@@ -101,8 +119,17 @@ def ws_disconnect_event(*, context: dict[str, Any], headers: Mapping[str, str]) 
 
 
 def http_event(
-    *, method: str, path: str, route_key: str, raw_query: str, headers: Mapping[str, str],
-    query: Mapping[str, str], path_parameters: Mapping[str, str], body: bytes, domain: str, source_ip: str,
+    *,
+    method: str,
+    path: str,
+    route_key: str,
+    raw_query: str,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    path_parameters: Mapping[str, str],
+    body: bytes,
+    domain: str,
+    source_ip: str,
     claims: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     request_time, epoch = _now()

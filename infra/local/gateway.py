@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import re
 import secrets
@@ -71,8 +72,11 @@ class Gateway:
                 Route("/config.json", self.web_config),
                 WebSocketRoute("/ws", self.websocket),
                 Route("/@connections/{connection_id}", self.management, methods=["GET", "POST", "DELETE"]),
-                Route("/api/{rest:path}", self.http_api,
-                      methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]),
+                Route(
+                    "/api/{rest:path}",
+                    self.http_api,
+                    methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"],
+                ),
                 Route("/{rest:path}", self.static, methods=["GET", "HEAD"]),
             ]
         )
@@ -135,8 +139,13 @@ class Gateway:
 
         authorizer_fn = wiring.authorizer()
         auth_event = events.ws_authorizer_event(
-            connection_id=connection_id, headers=headers, query=query, domain=domain,
-            source_ip=client, user_agent=user_agent, region=self.config.region,
+            connection_id=connection_id,
+            headers=headers,
+            query=query,
+            domain=domain,
+            source_ip=client,
+            user_agent=user_agent,
+            region=self.config.region,
         )
         try:
             policy = await self.call(authorizer_fn, auth_event)
@@ -153,15 +162,23 @@ class Gateway:
 
         def context(route_key: str, event_type: str, message_id: str | None = None) -> dict[str, Any]:
             return events.websocket_context(
-                route_key=route_key, event_type=event_type, connection_id=connection_id,
-                connected_at=connected_at, domain=domain, source_ip=client, user_agent=user_agent,
-                authorizer=authorizer_context, message_id=message_id,
+                route_key=route_key,
+                event_type=event_type,
+                connection_id=connection_id,
+                connected_at=connected_at,
+                domain=domain,
+                source_ip=client,
+                user_agent=user_agent,
+                authorizer=authorizer_context,
+                message_id=message_id,
             )
 
         connect_fn = self.ws_routes["$connect"]
         try:
-            result = await self.call(connect_fn, events.ws_connect_event(
-                context=context("$connect", "CONNECT"), headers=headers, query=query))
+            result = await self.call(
+                connect_fn,
+                events.ws_connect_event(context=context("$connect", "CONNECT"), headers=headers, query=query),
+            )
         except FunctionError:
             result = {"statusCode": 500}
         if int((result or {}).get("statusCode", 200)) >= 300:
@@ -191,11 +208,11 @@ class Gateway:
         finally:
             self.connections.pop(connection_id, None)
             disconnect_fn = self.ws_routes["$disconnect"]
-            try:
-                await self.call(disconnect_fn, events.ws_disconnect_event(
-                    context=context("$disconnect", "DISCONNECT"), headers=headers))
-            except FunctionError:
-                pass  # API Gateway does not retry $disconnect either
+            with contextlib.suppress(FunctionError):  # API Gateway does not retry $disconnect either
+                await self.call(
+                    disconnect_fn,
+                    events.ws_disconnect_event(context=context("$disconnect", "DISCONNECT"), headers=headers),
+                )
 
     async def _route_message(
         self, connection: OpenConnection, body: str, context: Callable[..., dict[str, Any]]
@@ -211,7 +228,9 @@ class Gateway:
         function = self.ws_routes.get(route_key)
         if function is None:
             return
-        route = next(t for t in function.triggers if isinstance(t, wiring.WebSocketRoute) and t.route_key == route_key)
+        route = next(
+            t for t in function.triggers if isinstance(t, wiring.WebSocketRoute) and t.route_key == route_key
+        )
         event = events.ws_message_event(
             context=context(route_key, "MESSAGE", message_id=secrets.token_urlsafe(8)), body=body
         )
@@ -245,8 +264,9 @@ class Gateway:
         identity = connection.context["identity"]
         return JSONResponse(
             {
-                "ConnectedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                             time.gmtime(connection.context["connectedAt"] / 1000)),
+                "ConnectedAt": time.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.context["connectedAt"] / 1000)
+                ),
                 "Identity": {"SourceIp": identity["sourceIp"], "UserAgent": identity["userAgent"]},
                 "LastActiveAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.last_active)),
             }
@@ -270,19 +290,24 @@ class Gateway:
         audience = claims.get("aud") or claims.get("client_id")
         return claims if audience == self.config.user_pool_client_id else None
 
-    async def http_api(self, request: Request) -> Response:
-        path = request.url.path
-        method = request.method
+    def match_route(
+        self, method: str, path: str
+    ) -> tuple[wiring.HttpRoute, wiring.Function, dict[str, str]] | None:
         for route, function, pattern in self.http_routes:
             match = pattern.match(path)
             if match and route.method in (method, "ANY"):
-                break
-        else:
+                return route, function, match.groupdict()
+        return None
+
+    async def http_api(self, request: Request) -> Response:
+        path = request.url.path
+        method = request.method
+        matched = self.match_route(method, path)
+        if matched is None:
             if method == "OPTIONS":
                 return Response(status_code=204)
-            if any(p.match(path) for _, _, p in self.http_routes):
-                return JSONResponse({"message": "Not Found"}, 404)
             return JSONResponse({"message": "Not Found"}, 404)
+        route, function, path_parameters = matched
         headers = {}
         for key, value in request.headers.items():
             headers[key.lower()] = f"{headers[key.lower()]},{value}" if key.lower() in headers else value
@@ -290,14 +315,23 @@ class Gateway:
         if route.authorized:
             claims = await to_thread.run_sync(self.verify_bearer, request.headers.get("authorization"))
             if claims is None:
-                return JSONResponse({"message": "Unauthorized"}, 401,
-                                    headers={"www-authenticate": 'Bearer error="invalid_token"'})
+                return JSONResponse(
+                    {"message": "Unauthorized"},
+                    401,
+                    headers={"www-authenticate": 'Bearer error="invalid_token"'},
+                )
         event = events.http_event(
-            method=method, path=path, route_key=f"{route.method} {route.path}",
-            raw_query=request.url.query, headers=headers, query=dict(request.query_params),
-            path_parameters=match.groupdict(), body=await request.body(),
+            method=method,
+            path=path,
+            route_key=f"{route.method} {route.path}",
+            raw_query=request.url.query,
+            headers=headers,
+            query=dict(request.query_params),
+            path_parameters=path_parameters,
+            body=await request.body(),
             domain=request.headers.get("host", "127.0.0.1"),
-            source_ip=request.client.host if request.client else "127.0.0.1", claims=claims,
+            source_ip=request.client.host if request.client else "127.0.0.1",
+            claims=claims,
         )
         try:
             result = await self.call(function, event)

@@ -49,7 +49,9 @@ def create_table(client: Any, key: str, table: wiring.Table) -> str:
         if index.sort_key:
             attributes.add(index.sort_key)
             key_schema.append({"AttributeName": index.sort_key, "KeyType": "RANGE"})
-        indexes.append({"IndexName": index.name, "KeySchema": key_schema, "Projection": {"ProjectionType": "ALL"}})
+        indexes.append(
+            {"IndexName": index.name, "KeySchema": key_schema, "Projection": {"ProjectionType": "ALL"}}
+        )
     request: dict[str, Any] = {
         "TableName": name,
         "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
@@ -71,11 +73,20 @@ def create_table(client: Any, key: str, table: wiring.Table) -> str:
 def create_user_pool(client: Any) -> tuple[str, str]:
     pool = client.create_user_pool(
         PoolName="agentdesk-users",
-        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
-                                     "RequireNumbers": True, "RequireSymbols": True}},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+            }
+        },
         AutoVerifiedAttributes=["email"],
-        Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
-                {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True}],
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True},
+        ],
     )["UserPool"]
     app_client = client.create_user_pool_client(
         UserPoolId=pool["Id"],

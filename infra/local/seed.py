@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # A local-only demo password, printed at start and listed in the README; never used in a deployment.
-DEMO_PASSWORD = "AgentDesk-demo-2026!"
+DEMO_PASSWORD = "AgentDesk-demo-2026!"  # noqa: S105 - documented demo credential
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ def create_user(cognito: Any, pool_id: str, user: DemoUser, password: str) -> De
         ],
         MessageAction="SUPPRESS",
     )["User"]
-    cognito.admin_set_user_password(UserPoolId=pool_id, Username=user.username, Password=password, Permanent=True)
+    cognito.admin_set_user_password(
+        UserPoolId=pool_id, Username=user.username, Password=password, Permanent=True
+    )
     cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user.username, GroupName=f"{user.role}s")
     sub = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
     return DemoUser(user.username, user.name, user.role, sub)

@@ -66,8 +66,11 @@ class LocalStack:
         self.aws.start()
         os.environ["MOTO_PORT"] = str(self.aws.port)  # moto's Step Functions calls Lambda on this port
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
-        httpx.post(f"{self.aws_endpoint}/moto-api/config",
-                   json={"stepfunctions": {"execute_state_machine": True}}, timeout=10).raise_for_status()
+        httpx.post(
+            f"{self.aws_endpoint}/moto-api/config",
+            json={"stepfunctions": {"execute_state_machine": True}},
+            timeout=10,
+        ).raise_for_status()
         self.timings["aws"] = time.perf_counter() - began
         self.provisioned = provision(self.aws_endpoint, self.options.region, self.runtime)
         self._function_environment(self.provisioned)
@@ -98,7 +101,9 @@ class LocalStack:
             os.environ[table.env_var] = provisioned.table_names[key]
         os.environ["USER_POOL_ID"] = provisioned.user_pool_id
         os.environ["USER_POOL_CLIENT_ID"] = provisioned.user_pool_client_id
-        os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
+        os.environ["COGNITO_JWKS_URL"] = (
+            f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
+        )
         os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
         os.environ["EVENT_STREAM"] = provisioned.event_stream
         for key, arn in provisioned.state_machine_arns.items():
@@ -118,8 +123,14 @@ class LocalStack:
             ),
         )
         self.gateway = gateway
-        config = uvicorn.Config(gateway.app, host=self.options.host, port=self.options.port,
-                                log_level="warning", ws_max_size=1024 * 1024, lifespan="off")
+        config = uvicorn.Config(
+            gateway.app,
+            host=self.options.host,
+            port=self.options.port,
+            log_level="warning",
+            ws_max_size=1024 * 1024,
+            lifespan="off",
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
         self._thread.start()

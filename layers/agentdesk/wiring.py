@@ -90,7 +90,7 @@ class Table:
 
 @dataclass(frozen=True)
 class StateMachine:
-    """A state machine whose ASL lives in statemachines/<file>; `starters` name the functions that start it."""
+    """A state machine whose ASL lives in statemachines/<file>; functions name it in `starts` to run it."""
 
     file: str
     description: str

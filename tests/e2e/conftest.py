@@ -60,7 +60,10 @@ def stack() -> Iterator[RunningStack]:
     began = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port)],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

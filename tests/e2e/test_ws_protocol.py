@@ -82,7 +82,12 @@ def test_whoami_over_websocket(stack: Any, alice: str) -> None:
         ('{"action":42,"requestId":"r4"}', "BAD_REQUEST", "action", "r4"),
         ('["whoami"]', "BAD_REQUEST", "body", None),
         ('{"action":"whoami","requestId":"r5","surprise":true}', "BAD_REQUEST", "surprise", "r5"),
-        (json.dumps({"action": "whoami", "requestId": "r6", "pad": "x" * 40_000}), "PAYLOAD_TOO_LARGE", "body", "r6"),
+        (
+            json.dumps({"action": "whoami", "requestId": "r6", "pad": "x" * 40_000}),
+            "PAYLOAD_TOO_LARGE",
+            "body",
+            "r6",
+        ),
     ],
 )
 def test_bad_frames_get_one_error_each(
@@ -102,10 +107,16 @@ def test_connect_refused_without_a_valid_token(stack: Any, alice: str) -> None:
     assert refused_status(f"{stack.ws_url}?token=not.a.jwt") == 401
     assert refused_status(f"{stack.ws_url}?token={forged_token(claims)}") == 401
     assert refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, exp_in=-60))}") == 401
-    assert refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, aud='other-client'))}") == 401
+    assert (
+        refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, aud='other-client'))}")
+        == 401
+    )
     other_pool = claims["iss"].rsplit("/", 1)[0] + "/us-east-1_someoneelse"
     assert refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, iss=other_pool))}") == 401
-    assert refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, token_use='access'))}") == 401
+    assert (
+        refused_status(f"{stack.ws_url}?token={moto_signed_token(shifted(claims, token_use='access'))}")
+        == 401
+    )
     no_role = {k: v for k, v in claims.items() if k != "cognito:groups"}
     assert refused_status(f"{stack.ws_url}?token={moto_signed_token(no_role)}") == 401
     # the same claims with a fresh expiry and moto's key pass: the refusals above are for the named reason
@@ -119,13 +130,18 @@ def test_connections_are_stored_with_ttl_and_removed_on_disconnect(stack: Any, a
     user_id = claims_of(alice)["sub"]
 
     def mine() -> list[dict[str, Any]]:
-        result = table.query(IndexName="byUser", KeyConditionExpression="userId = :u",
-                             ExpressionAttributeValues={":u": user_id})
+        result = table.query(
+            IndexName="byUser",
+            KeyConditionExpression="userId = :u",
+            ExpressionAttributeValues={":u": user_id},
+        )
         return list(result["Items"])
 
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        async with websockets.connect(f"{stack.ws_url}?token={alice}") as one, \
-                websockets.connect(f"{stack.ws_url}?token={alice}") as two:
+        async with (
+            websockets.connect(f"{stack.ws_url}?token={alice}") as one,
+            websockets.connect(f"{stack.ws_url}?token={alice}") as two,
+        ):
             for ws in (one, two):
                 await ws.send('{"action":"whoami","requestId":"x"}')
                 await ws.recv()
@@ -138,7 +154,9 @@ def test_connections_are_stored_with_ttl_and_removed_on_disconnect(stack: Any, a
 
     during, after = asyncio.run(scenario())
     assert len(during) == 2
-    assert all(item["role"] == "agent" and int(item["expiresAt"]) > int(item["connectedEpoch"]) for item in during)
+    assert all(
+        item["role"] == "agent" and int(item["expiresAt"]) > int(item["connectedEpoch"]) for item in during
+    )
     assert after == []
 
 

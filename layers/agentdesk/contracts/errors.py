@@ -44,7 +44,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 
 
 class AgentDeskError(Exception):
-    """A refusal a client can act on: a stable code, a readable message and, where known, the field at fault."""
+    """A refusal a client can act on: a stable code, a readable message and the field at fault, if any."""
 
     def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
         super().__init__(message)

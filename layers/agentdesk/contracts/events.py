@@ -16,7 +16,7 @@ EVENT_SCHEMA_VERSION = 1
 class Actor(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    userId: str  # noqa: N815 - wire name
+    userId: str
     role: str  # agent | supervisor | admin | system
 
 
@@ -28,11 +28,11 @@ class DomainEvent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    eventId: str = Field(min_length=1)  # noqa: N815 - wire name
+    eventId: str = Field(min_length=1)
     type: str = Field(min_length=1, description="e.g. agent.state.changed, config.changed")
     version: int = EVENT_SCHEMA_VERSION
-    occurredAt: str  # noqa: N815 - UTC ISO-8601
-    agentId: str | None = None  # noqa: N815
+    occurredAt: str
+    agentId: str | None = None
     actor: Actor
     data: dict[str, Any] = Field(default_factory=dict)
 

@@ -19,7 +19,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     action: str = Field(min_length=1, max_length=64)
-    requestId: str = Field(min_length=1, max_length=128)  # noqa: N815 - wire name
+    requestId: str = Field(min_length=1, max_length=128)
 
 
 class ActionRequest(BaseModel):
@@ -28,7 +28,7 @@ class ActionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: str
-    requestId: str  # noqa: N815 - wire name
+    requestId: str
 
 
 def describe_validation_error(exc: ValidationError) -> tuple[str, str]:

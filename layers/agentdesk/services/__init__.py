@@ -1,1 +1,1 @@
-"""Use cases: each takes a principal and a request, decides through the domain and persists through the store."""
+"""Use cases: each takes a principal and a request, decides through the domain, persists through the store."""

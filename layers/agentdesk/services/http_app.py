@@ -19,7 +19,9 @@ app = APIGatewayHttpResolver(enable_validation=True)
 
 
 def _json_error(err: AgentDeskError) -> Response[dict[str, Any]]:
-    return Response(status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()})
+    return Response(
+        status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()}
+    )
 
 
 @app.exception_handler(AgentDeskError)

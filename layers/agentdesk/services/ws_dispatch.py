@@ -14,7 +14,13 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
-from agentdesk.contracts.ws import ActionRequest, describe_validation_error, error, parse_envelope, request_id_of
+from agentdesk.contracts.ws import (
+    ActionRequest,
+    describe_validation_error,
+    error,
+    parse_envelope,
+    request_id_of,
+)
 from agentdesk.domain.identity import Principal, Role, at_least
 from agentdesk.platform.observability import logger
 

@@ -1,0 +1,34 @@
+# The few verbs everyone uses. `make dev` runs the product; `make test` installs and runs every suite.
+PORT ?= 8080
+AWS_PORT ?= 4566
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: setup dev test lint format bench synth web
+
+setup:
+	scripts/setup.sh
+
+dev: setup
+	.venv/bin/python -m infra.local --port $(PORT) --aws-port $(AWS_PORT)
+
+test:
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy layers/agentdesk/domain layers/agentdesk/contracts
+	cd web && npm run --silent typecheck
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+web:
+	cd web && npm run build
+
+bench:
+	.venv/bin/python -m bench
+
+synth: web
+	npx cdk synth --quiet

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then lint and types, the web app's unit tests, and the
+# Python suites by kind (unit, integration, infra, e2e). Fails if any step fails or any kind runs no test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+export PYTHONDONTWRITEBYTECODE=1
+
+began=$(date +%s)
+scripts/setup.sh --test
+
+echo "==> lint and types"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy layers/agentdesk/domain layers/agentdesk/contracts
+(cd web && npm run --silent typecheck)
+
+echo "==> web unit tests"
+(cd web && npm test --silent)
+
+mkdir -p test-results
+status=0
+for kind in unit integration infra e2e; do
+  echo "==> $kind tests"
+  set +e
+  .venv/bin/python -m pytest "tests/$kind" -q -p no:cacheprovider --junitxml="test-results/$kind.xml"
+  code=$?
+  set -e
+  if [ "$code" -eq 5 ]; then
+    echo "!! no $kind tests were collected" >&2
+    status=1
+  elif [ "$code" -ne 0 ]; then
+    status=1
+  fi
+done
+
+.venv/bin/python scripts/test_summary.py test-results/{unit,integration,infra,e2e}.xml || status=1
+echo "suite time: $(( $(date +%s) - began )) s"
+exit $status
