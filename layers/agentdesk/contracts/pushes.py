@@ -1,0 +1,23 @@
+"""Server pushes: messages the server sends without a request, each with a `type`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ConfigChanged(BaseModel):
+    """Something an admin configures changed; clients reload that kind (pause codes, canned messages...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["config.changed"]
+    kind: str
+    id: str
+    change: Literal["created", "updated", "deleted"]
+
+
+PUSHES: dict[str, tuple[type[BaseModel], str]] = {
+    "config.changed": (ConfigChanged, ConfigChanged.__doc__ or ""),
+}

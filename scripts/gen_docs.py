@@ -1,0 +1,141 @@
+"""Generates the protocol documents from the code: docs/asyncapi.yaml (WebSocket actions, replies, pushes,
+error codes) and docs/events.schema.json (the domain event). `--check` fails if the files are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agentdesk.contracts.errors import ErrorCode
+from agentdesk.contracts.events import DomainEvent
+from agentdesk.contracts.pushes import PUSHES
+from agentdesk.services.actions import ACTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+ASYNCAPI = ROOT / "docs" / "asyncapi.yaml"
+EVENT_SCHEMA = ROOT / "docs" / "events.schema.json"
+
+
+def _schema(model: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("title", None)
+    return schema
+
+
+def asyncapi() -> dict[str, Any]:
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    send: list[dict[str, str]] = []
+    receive: list[dict[str, str]] = []
+    for name in sorted(ACTIONS):
+        registered = ACTIONS[name]
+        schema = _schema(registered.request)
+        schemas.update(schema.pop("$defs", {}))
+        key = f"{name}Request"
+        messages[key] = {
+            "name": name,
+            "title": name,
+            "summary": registered.summary,
+            "x-min-role": registered.min_role.value,
+            "payload": schema,
+        }
+        send.append({"$ref": f"#/channels/workspace/messages/{key}"})
+    messages["ack"] = {
+        "name": "ack",
+        "summary": "The one successful reply to a request; carries the action's result fields.",
+        "payload": {
+            "type": "object",
+            "required": ["type", "requestId"],
+            "properties": {"type": {"const": "ack"}, "requestId": {"type": ["string", "null"]}},
+            "additionalProperties": True,
+        },
+    }
+    messages["error"] = {
+        "name": "error",
+        "summary": "The one failed reply to a request: a stable code, a readable message, the field at fault.",
+        "payload": {"$ref": "#/components/schemas/Error"},
+    }
+    receive += [{"$ref": "#/channels/workspace/messages/ack"}, {"$ref": "#/channels/workspace/messages/error"}]
+    for kind, (model, summary) in sorted(PUSHES.items()):
+        schema = _schema(model)
+        schemas.update(schema.pop("$defs", {}))
+        key = kind.replace(".", "_")
+        messages[key] = {"name": kind, "summary": summary, "payload": schema}
+        receive.append({"$ref": f"#/channels/workspace/messages/{key}"})
+    schemas["ErrorCode"] = {"type": "string", "enum": [code.value for code in ErrorCode]}
+    schemas["Error"] = {
+        "type": "object",
+        "required": ["type", "requestId", "code", "message"],
+        "properties": {
+            "type": {"const": "error"},
+            "requestId": {"type": ["string", "null"], "description": "null when the frame could not be read"},
+            "code": {"$ref": "#/components/schemas/ErrorCode"},
+            "message": {"type": "string"},
+            "field": {"type": "string"},
+        },
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Agent Desk workspace protocol",
+            "version": "1.0.0",
+            "description": (
+                "JSON messages over one WebSocket per browser tab. Connect to `wsUrl?token=<Cognito IdToken>`; "
+                "a missing, forged or expired token is refused with HTTP 401 before the socket opens. Every "
+                "request carries `action` and `requestId` and gets exactly one reply, `ack` or `error`. "
+                "Server pushes carry a `type`. Generated from the code by scripts/gen_docs.py."
+            ),
+        },
+        "servers": {
+            "cloud": {"host": "{apiId}.execute-api.{region}.amazonaws.com", "pathname": "/prod", "protocol": "wss"},
+            "local": {"host": "127.0.0.1:8080", "pathname": "/ws", "protocol": "ws"},
+        },
+        "channels": {"workspace": {"address": "/", "messages": messages}},
+        "operations": {
+            "sendRequest": {"action": "receive", "channel": {"$ref": "#/channels/workspace"}, "messages": send},
+            "receiveReplyOrPush": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/workspace"},
+                "messages": receive,
+            },
+        },
+        "components": {"schemas": dict(sorted(schemas.items()))},
+    }
+
+
+def event_schema() -> dict[str, Any]:
+    schema = DomainEvent.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://agentdesk.example/schemas/event.json"
+    return schema
+
+
+def render() -> dict[Path, str]:
+    return {
+        ASYNCAPI: yaml.safe_dump(asyncapi(), sort_keys=False, width=110, allow_unicode=True),
+        EVENT_SCHEMA: json.dumps(event_schema(), indent=2) + "\n",
+    }
+
+
+def main() -> int:
+    check = "--check" in sys.argv
+    stale = []
+    for path, text in render().items():
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(path.relative_to(ROOT))
+        else:
+            path.write_text(text)
+    if stale:
+        print(f"stale: {', '.join(map(str, stale))}; run `.venv/bin/python scripts/gen_docs.py`")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
