@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     PRECONDITION_REQUIRED = "PRECONDITION_REQUIRED"
     IN_USE = "IN_USE"
+    INVALID_REFERENCE = "INVALID_REFERENCE"
     NOT_LOGGED_IN = "NOT_LOGGED_IN"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     REASON_REQUIRED = "REASON_REQUIRED"
@@ -35,6 +36,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.PRECONDITION_REQUIRED: 428,
     ErrorCode.IN_USE: 409,
+    # A well-formed value that names something missing or unsuitable (an unknown team, a non-supervisor).
+    ErrorCode.INVALID_REFERENCE: 422,
     ErrorCode.NOT_LOGGED_IN: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.REASON_REQUIRED: 422,
