@@ -95,9 +95,7 @@ class LocalAws:
 
     def start(self) -> None:
         app = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), self.runtime)
-        self._server = make_server(
-            self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler
-        )
+        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-aws", daemon=True)
         self._thread.start()

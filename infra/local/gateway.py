@@ -228,9 +228,7 @@ class Gateway:
         function = self.ws_routes.get(route_key)
         if function is None:
             return
-        route = next(
-            t for t in function.triggers if isinstance(t, wiring.WebSocketRoute) and t.route_key == route_key
-        )
+        route = next(t for t in function.triggers if isinstance(t, wiring.WebSocketRoute) and t.route_key == route_key)
         event = events.ws_message_event(
             context=context(route_key, "MESSAGE", message_id=secrets.token_urlsafe(8)), body=body
         )
@@ -290,9 +288,7 @@ class Gateway:
         audience = claims.get("aud") or claims.get("client_id")
         return claims if audience == self.config.user_pool_client_id else None
 
-    def match_route(
-        self, method: str, path: str
-    ) -> tuple[wiring.HttpRoute, wiring.Function, dict[str, str]] | None:
+    def match_route(self, method: str, path: str) -> tuple[wiring.HttpRoute, wiring.Function, dict[str, str]] | None:
         for route, function, pattern in self.http_routes:
             match = pattern.match(path)
             if match and route.method in (method, "ANY"):

@@ -66,9 +66,7 @@ class LambdaRuntime:
 
     def resolve(self, name_or_arn: str) -> wiring.Function:
         """Accept a function name, a logical wiring name, or a (qualified) ARN."""
-        name = (
-            name_or_arn.split(":function:")[-1].split(":")[0] if ":function:" in name_or_arn else name_or_arn
-        )
+        name = name_or_arn.split(":function:")[-1].split(":")[0] if ":function:" in name_or_arn else name_or_arn
         fn = self._functions.get(name) or self._functions.get(FUNCTION_PREFIX + name)
         if fn is None:
             raise KeyError(f"Function not found: {name_or_arn}")

@@ -49,9 +49,7 @@ def create_table(client: Any, key: str, table: wiring.Table) -> str:
         if index.sort_key:
             attributes.add(index.sort_key)
             key_schema.append({"AttributeName": index.sort_key, "KeyType": "RANGE"})
-        indexes.append(
-            {"IndexName": index.name, "KeySchema": key_schema, "Projection": {"ProjectionType": "ALL"}}
-        )
+        indexes.append({"IndexName": index.name, "KeySchema": key_schema, "Projection": {"ProjectionType": "ALL"}})
     request: dict[str, Any] = {
         "TableName": name,
         "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],

@@ -45,9 +45,7 @@ def create_user(cognito: Any, pool_id: str, user: DemoUser, password: str) -> De
         ],
         MessageAction="SUPPRESS",
     )["User"]
-    cognito.admin_set_user_password(
-        UserPoolId=pool_id, Username=user.username, Password=password, Permanent=True
-    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=user.username, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user.username, GroupName=f"{user.role}s")
     sub = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
     return DemoUser(user.username, user.name, user.role, sub)

@@ -101,9 +101,7 @@ class LocalStack:
             os.environ[table.env_var] = provisioned.table_names[key]
         os.environ["USER_POOL_ID"] = provisioned.user_pool_id
         os.environ["USER_POOL_CLIENT_ID"] = provisioned.user_pool_client_id
-        os.environ["COGNITO_JWKS_URL"] = (
-            f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
-        )
+        os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
         os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
         os.environ["EVENT_STREAM"] = provisioned.event_stream
         for key, arn in provisioned.state_machine_arns.items():
