@@ -1,0 +1,115 @@
+"""The WebSocket API agents and supervisors stay connected to.
+
+The API and its `prod` stage are created before the functions (which need the management endpoint),
+and the routes after them (which need the functions): CloudFormation then sees a one-way dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from aws_cdk import Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from agentdesk import wiring
+
+from .access_logs import access_logs
+from .nag import suppress
+
+STAGE = "prod"
+
+_ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "connectionId": "$context.connectionId",
+    "routeKey": "$context.routeKey",
+    "eventType": "$context.eventType",
+    "status": "$context.status",
+    "requestTime": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "principal": "$context.authorizer.principalId",
+    "authorizerError": "$context.authorizer.error",
+    "integrationError": "$context.integration.error",
+    "integrationLatency": "$context.integration.latency",
+}
+
+
+class Realtime(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.api = apigwv2.WebSocketApi(
+            self,
+            "Api",
+            api_name=f"{Stack.of(self).stack_name}-ws",
+            description="Agent Desk WebSocket API: agent and supervisor commands, server pushes",
+            route_selection_expression="$request.body.action",
+        )
+        self.stage = apigwv2.WebSocketStage(
+            self,
+            "Stage",
+            web_socket_api=self.api,
+            stage_name=STAGE,
+            auto_deploy=True,
+            access_log_settings=access_logs(self, "AccessLogs", _ACCESS_LOG_FIELDS),
+            throttle=apigwv2.ThrottleSettings(rate_limit=500, burst_limit=1000),
+        )
+
+    @property
+    def url(self) -> str:
+        """wss://<api id>.execute-api.<region>.amazonaws.com/prod, what the browser connects to."""
+        return self.stage.url
+
+    @property
+    def management_endpoint(self) -> str:
+        """https://<api id>.execute-api.<region>.amazonaws.com/prod, where functions post to connections."""
+        return self.stage.callback_url
+
+    def connection_arns(self) -> list[str]:
+        """The @connections resources a pushing function may POST, GET and DELETE on this stage."""
+        return [
+            Stack.of(self).format_arn(
+                service="execute-api",
+                resource=self.api.api_id,
+                resource_name=f"{STAGE}/{method}/@connections/*",
+            )
+            for method in ("POST", "GET", "DELETE")
+        ]
+
+    def add_routes(self, specs: Sequence[wiring.Function], functions: Mapping[str, lambda_.IFunction]) -> None:
+        """One route per WebSocketRoute trigger; the $connect route behind the REQUEST authorizer."""
+        authorizer_spec = next(
+            ((fn, t) for fn in specs for t in fn.triggers if isinstance(t, wiring.WebSocketAuthorizer)),
+            None,
+        )
+        authorizer = None
+        if authorizer_spec is not None:
+            fn, trigger = authorizer_spec
+            authorizer = authorizers.WebSocketLambdaAuthorizer(
+                "ConnectAuthorizer", functions[fn.name], identity_source=[trigger.identity_source]
+            )
+        for fn in specs:
+            for trigger in fn.triggers:
+                if not isinstance(trigger, wiring.WebSocketRoute):
+                    continue
+                route = self.api.add_route(
+                    trigger.route_key,
+                    integration=integrations.WebSocketLambdaIntegration(
+                        f"{_route_id(trigger.route_key)}Integration", functions[fn.name]
+                    ),
+                    authorizer=authorizer if trigger.route_key == "$connect" else None,
+                    return_response=trigger.two_way,
+                )
+                if trigger.route_key != "$connect":
+                    suppress(
+                        route,
+                        "APIG4",
+                        "WebSocket APIs authorize once, on $connect (Lambda REQUEST authorizer); later "
+                        "messages ride the authorized connection and the handler reads its principal.",
+                    )
+
+
+def _route_id(route_key: str) -> str:
+    return "".join(part.capitalize() for part in route_key.strip("$").replace("-", ".").split(".")) or "Route"
