@@ -9,7 +9,7 @@ export default defineConfig(({ mode }) => {
   const stackUrl = env["AGENTDESK_STACK_URL"] ?? "http://127.0.0.1:8080";
   return {
     server: {
-      proxy: { "/config.json": stackUrl },
+      proxy: { "/config.json": { target: stackUrl, changeOrigin: true } },
     },
     build: {
       outDir: "dist",

@@ -24,7 +24,11 @@ WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist" / "index.html"
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    """A headless Chromium for one test session; fails with the fix when a prerequisite is missing."""
+    """A headless Chromium; fails with the fix when a prerequisite is missing.
+
+    Keep it open for one test module at most: while Playwright's sync API is open, its event loop counts as
+    running in this thread and asyncio.run() fails there.
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup.sh --test does)")
     if not WEB_DIST.exists():

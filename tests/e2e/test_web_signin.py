@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 ROLE_LABELS = {"agent": "Agent", "supervisor": "Supervisor", "admin": "Admin"}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps its event loop marked as running in this thread while
+# it is open, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as browser:
         yield browser

@@ -50,8 +50,11 @@ export function SignInPage({ cognito, notice, onSignedIn }: Props) {
   return (
     <main class="signin" id="main">
       <div class="signin__panel">
-        <p class="brand brand--large" aria-hidden="true">
-          <span class="brand__mark">AD</span> Agent Desk
+        <p class="brand brand--large">
+          <span class="brand__mark" aria-hidden="true">
+            AD
+          </span>
+          Agent Desk
         </p>
         {step.kind === "credentials" ? (
           <CredentialsForm
