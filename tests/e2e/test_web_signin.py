@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from tests.e2e.browser import chromium
 
@@ -97,13 +100,72 @@ def test_a_reload_keeps_the_session(page: Page, stack: Any) -> None:
     expect_signed_in(page, agent["name"], "agent")
 
 
-def test_an_expired_session_returns_to_sign_in(page: Page, stack: Any) -> None:
+def session_expires_in_ms(page: Page) -> int:
+    expires_at = page.evaluate("JSON.parse(sessionStorage.getItem('agentdesk.session')).expiresAt")
+    return int(expires_at - page.evaluate("Date.now()"))
+
+
+def is_refresh(request: Request) -> bool:
+    return request.method == "POST" and "REFRESH_TOKEN_AUTH" in (request.post_data or "")
+
+
+def test_tokens_are_renewed_before_they_expire(page: Page, stack: Any) -> None:
     page.clock.install()
     agent = stack.users["agent"][0]
     sign_in(page, agent["username"], agent["password"])
     expect_signed_in(page, agent["name"], "agent")
-    expires_at = page.evaluate("JSON.parse(sessionStorage.getItem('agentdesk.session')).expiresAt")
-    page.clock.fast_forward(int(expires_at - page.evaluate("Date.now()")) + 1_000)
+    with page.expect_response(lambda response: is_refresh(response.request)) as renewal:
+        page.clock.fast_forward(session_expires_in_ms(page) - 5 * 60_000 + 1_000)
+    assert renewal.value.status == 200
+    expect(page.get_by_role("banner").locator(".user__name")).to_have_text(agent["name"])
+    expect(page.get_by_role("banner").locator(".connection")).to_have_attribute("data-state", "connected")
+
+
+def test_a_session_that_cannot_be_renewed_returns_to_sign_in_when_it_expires(page: Page, stack: Any) -> None:
+    def refuse_renewal(route: Route) -> None:
+        if not is_refresh(route.request):
+            route.continue_()
+            return
+        route.fulfill(
+            status=400,
+            headers={"Access-Control-Allow-Origin": "*"},
+            content_type="application/x-amz-json-1.1",
+            body=json.dumps({"__type": "NotAuthorizedException", "message": "Refresh Token has been revoked"}),
+        )
+
+    page.route(stack.config["cognito"]["endpoint"], refuse_renewal)
+    page.clock.install()
+    agent = stack.users["agent"][0]
+    sign_in(page, agent["username"], agent["password"])
+    expect_signed_in(page, agent["name"], "agent")
+    with page.expect_response(lambda response: is_refresh(response.request)):
+        page.clock.fast_forward(session_expires_in_ms(page) - 5 * 60_000 + 1_000)
+    expect_signed_in(page, agent["name"], "agent")
+    page.clock.fast_forward(5 * 60_000)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Your session has expired. Sign in again.")
     assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_first_sign_in_with_a_temporary_password_asks_for_a_new_one(page: Page, stack: Any) -> None:
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.config["region"])
+    pool_id = stack.config["cognito"]["userPoolId"]
+    username = f"newhire{uuid.uuid4().hex[:8]}"
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword="Temp-pass-2026!",
+        UserAttributes=[{"Name": "name", "Value": "Nia Newhire"}],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="agents")
+
+    sign_in(page, username, "Temp-pass-2026!")
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill("Own-pass-2026!")
+    page.get_by_label("Confirm new password").fill("Own-pass-2026?")
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("The two passwords do not match.")
+    page.get_by_label("Confirm new password").fill("Own-pass-2026!")
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect_signed_in(page, "Nia Newhire", "agent")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignInError, setNewPassword, signIn } from "../src/auth/cognito";
+import { SignInError, refreshTokens, setNewPassword, signIn } from "../src/auth/cognito";
 import type { CognitoConfig } from "../src/config";
 
 const cognito: CognitoConfig = {
@@ -131,6 +131,27 @@ describe("setNewPassword", () => {
     const body = { __type: "InvalidPasswordException", message: "Password does not conform to policy: Password not long enough" };
     await expect(setNewPassword(cognito, "a", "short", "s", fakeFetch(400, body))).rejects.toMatchObject({
       message: "Password does not conform to policy: Password not long enough",
+    });
+  });
+});
+
+describe("refreshTokens", () => {
+  it("renews with REFRESH_TOKEN_AUTH", async () => {
+    const calls: Call[] = [];
+    const renewed = { AuthenticationResult: { IdToken: "id2", AccessToken: "access2", ExpiresIn: 3600 } };
+    const result = await refreshTokens(cognito, "refresh", fakeFetch(200, renewed, calls));
+    expect(calls[0]?.body).toEqual({
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      ClientId: "client-123",
+      AuthParameters: { REFRESH_TOKEN: "refresh" },
+    });
+    expect(result).toEqual({ idToken: "id2", accessToken: "access2", refreshToken: null, expiresIn: 3600 });
+  });
+
+  it("reports a refused RefreshToken as NotAuthorizedException", async () => {
+    const body = { __type: "NotAuthorizedException", message: "Refresh Token has expired" };
+    await expect(refreshTokens(cognito, "old", fakeFetch(400, body))).rejects.toMatchObject({
+      code: "NotAuthorizedException",
     });
   });
 });

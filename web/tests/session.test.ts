@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { decodeJwtPayload, expiresAtMs } from "../src/auth/jwt";
-import { clearSession, isExpired, loadSession, saveSession, sessionFromTokens } from "../src/auth/session";
+import {
+  clearSession,
+  isExpired,
+  loadSession,
+  renewalDelayMs,
+  renewedSession,
+  saveSession,
+  sessionFromTokens,
+} from "../src/auth/session";
 import { MemoryStorage, fakeJwt } from "./fakes";
 
 const NOW = 1_700_000_000_000;
@@ -57,5 +65,32 @@ describe("session", () => {
     storage.setItem("agentdesk.session", JSON.stringify({ username: "x" }));
     expect(loadSession(storage, NOW)).toBeNull();
     expect(storage.length).toBe(0);
+  });
+});
+
+describe("renewal", () => {
+  const session = (minutesLeft: number) =>
+    sessionFromTokens(
+      "agent1",
+      { idToken: fakeJwt({ exp: NOW / 1000 + minutesLeft * 60 }), accessToken: "a", refreshToken: "r", expiresIn: 3600 },
+      NOW,
+    );
+
+  it("renews five minutes before expiry", () => {
+    expect(renewalDelayMs(session(60), NOW)).toBe(55 * 60_000);
+  });
+
+  it("renews half-way through what is left when less than ten minutes remain", () => {
+    expect(renewalDelayMs(session(4), NOW)).toBe(2 * 60_000);
+    expect(renewalDelayMs(session(0), NOW)).toBe(0);
+  });
+
+  it("keeps the RefreshToken, which Cognito does not send again", () => {
+    const renewed = renewedSession(
+      session(1),
+      { idToken: fakeJwt({ exp: NOW / 1000 + 3600 }), accessToken: "a2", refreshToken: null, expiresIn: 3600 },
+      NOW,
+    );
+    expect(renewed).toMatchObject({ username: "agent1", accessToken: "a2", refreshToken: "r", expiresAt: NOW + 3_600_000 });
   });
 });

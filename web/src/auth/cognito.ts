@@ -167,3 +167,22 @@ export async function setNewPassword(
   );
   return readResult(data, username);
 }
+
+/** New IdToken and AccessToken for a signed-in session (REFRESH_TOKEN_AUTH); the RefreshToken stays the same. */
+export async function refreshTokens(
+  cognito: CognitoConfig,
+  refreshToken: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<Tokens> {
+  const data = await call(
+    cognito,
+    "InitiateAuth",
+    { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: cognito.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } },
+    fetchFn,
+  );
+  const result = readResult(data, "");
+  if (result.kind !== "signed-in") {
+    throw new SignInError("UnexpectedResponse", "The sign-in service asked for a new password during renewal.");
+  }
+  return result.tokens;
+}

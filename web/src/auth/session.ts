@@ -1,6 +1,7 @@
 /**
  * The signed-in session, kept in sessionStorage: it survives a reload of the tab and ends with the tab.
- * An expired session is never handed out; the app goes back to sign-in instead.
+ * The shell renews the tokens with the RefreshToken before they expire; a session that expires anyway is
+ * never handed out, and the app goes back to sign-in instead.
  */
 
 import type { Tokens } from "./cognito";
@@ -25,6 +26,23 @@ export function sessionFromTokens(username: string, tokens: Tokens, now: number)
     refreshToken: tokens.refreshToken,
     expiresAt: expiresAtMs(tokens.idToken) ?? now + tokens.expiresIn * 1000,
   };
+}
+
+/** The session with renewed tokens; Cognito does not send a new RefreshToken on renewal, so the old one stays. */
+export function renewedSession(session: Session, tokens: Tokens, now: number): Session {
+  const renewed = sessionFromTokens(session.username, tokens, now);
+  return { ...renewed, refreshToken: tokens.refreshToken ?? session.refreshToken };
+}
+
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * How long to wait before renewing the tokens: five minutes before they expire, or half-way through what
+ * is left when that is less than ten minutes (a session restored from storage late in its life).
+ */
+export function renewalDelayMs(session: Session, now: number): number {
+  const left = session.expiresAt - now;
+  return Math.max(0, left - Math.min(RENEW_BEFORE_MS, left / 2));
 }
 
 export function isExpired(session: Session, now: number): boolean {

@@ -31,6 +31,11 @@ export function App() {
     setState({ phase: "signed-in", config, session });
   }, []);
 
+  const sessionRenewed = useCallback((config: RuntimeConfig, session: Session) => {
+    saveSession(sessionStorage, session);
+    setState((current) => (current.phase === "signed-in" ? { phase: "signed-in", config, session } : current));
+  }, []);
+
   const signOut = useCallback((config: RuntimeConfig, notice: string | null) => {
     clearSession(sessionStorage);
     setState({ phase: "signed-out", config, notice });
@@ -66,9 +71,10 @@ export function App() {
     case "signed-in":
       return (
         <Shell
-          key={state.session.idToken}
+          key={state.session.username}
           config={state.config}
           session={state.session}
+          onSessionRenewed={(session) => sessionRenewed(state.config, session)}
           onSignOut={(notice) => signOut(state.config, notice)}
         />
       );

@@ -3,8 +3,9 @@
  * Owns the session's one WebSocket connection and asks the server who the user is on every connect.
  */
 
-import { useEffect, useMemo, useState } from "preact/hooks";
-import { type Session, isExpired } from "../auth/session";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { SignInError, refreshTokens } from "../auth/cognito";
+import { type Session, isExpired, renewalDelayMs, renewedSession } from "../auth/session";
 import type { RuntimeConfig } from "../config";
 import { type ConnectionStatus, DeskConnection, RequestError } from "../realtime/connection";
 import { type Role, type User, parseUser } from "../realtime/protocol";
@@ -15,10 +16,14 @@ import { ConnectionIndicator } from "./ConnectionIndicator";
 interface Props {
   config: RuntimeConfig;
   session: Session;
+  /** The tokens were renewed: store the new session (the connection uses it from its next attempt). */
+  onSessionRenewed: (session: Session) => void;
   onSignOut: (notice: string | null) => void;
 }
 
 const EXPIRED_NOTICE = "Your session has expired. Sign in again.";
+// After a renewal that failed for a passing reason (network, throttling), try again this much later.
+const RENEW_RETRY_MS = 30_000;
 // setTimeout fires at once for delays beyond a signed 32-bit int; tokens never live that long anyway.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -44,14 +49,45 @@ function useHashPath(): string {
   return path;
 }
 
-export function Shell({ config, session, onSignOut }: Props) {
+/** Renew the tokens shortly before they expire, for as long as the RefreshToken is accepted. */
+function useTokenRenewal(config: RuntimeConfig, session: Session, onRenewed: (session: Session) => void): void {
+  useEffect(() => {
+    const refreshToken = session.refreshToken;
+    if (refreshToken === null) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelled = false;
+    const renew = () => {
+      refreshTokens(config.cognito, refreshToken)
+        .then((tokens) => {
+          if (!cancelled) onRenewed(renewedSession(session, tokens, Date.now()));
+        })
+        .catch((error: unknown) => {
+          // A refused RefreshToken (revoked, expired) ends the session at its expiry; anything else is retried.
+          const refused = error instanceof SignInError && error.code === "NotAuthorizedException";
+          if (!cancelled && !refused && !isExpired(session, Date.now() + RENEW_RETRY_MS)) {
+            timer = setTimeout(renew, RENEW_RETRY_MS);
+          }
+        });
+    };
+    timer = setTimeout(renew, Math.min(MAX_TIMER_MS, renewalDelayMs(session, Date.now())));
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [session]);
+}
+
+export function Shell({ config, session, onSessionRenewed, onSignOut }: Props) {
+  // The connection lives as long as the shell; it reads the latest (possibly renewed) session per attempt.
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
   const connection = useMemo(
     () =>
       new DeskConnection({
-        url: () => socketUrl(config.wsUrl, session.idToken),
-        isSessionValid: () => !isExpired(session, Date.now()),
+        url: () => socketUrl(config.wsUrl, sessionRef.current.idToken),
+        isSessionValid: () => !isExpired(sessionRef.current, Date.now()),
       }),
-    [config, session],
+    [config],
   );
   const [status, setStatus] = useState<ConnectionStatus>(connection.status);
   const [user, setUser] = useState<User | null>(null);
@@ -78,16 +114,21 @@ export function Shell({ config, session, onSignOut }: Props) {
       }
     });
     connection.start();
+    return () => {
+      offStatus();
+      connection.stop();
+    };
+  }, [connection]);
+
+  useTokenRenewal(config, session, onSessionRenewed);
+
+  useEffect(() => {
     const expiry = setTimeout(
       () => onSignOut(EXPIRED_NOTICE),
       Math.min(MAX_TIMER_MS, Math.max(0, session.expiresAt - Date.now())),
     );
-    return () => {
-      offStatus();
-      clearTimeout(expiry);
-      connection.stop();
-    };
-  }, [connection]);
+    return () => clearTimeout(expiry);
+  }, [session.expiresAt]);
 
   return (
     <ConnectionContext.Provider value={connection}>
