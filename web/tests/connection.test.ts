@@ -207,6 +207,31 @@ describe("server pushes", () => {
     expect(b).toHaveLength(2);
   });
 
+  it("keeps delivering to the other subscribers when one throws", async () => {
+    const connection = connected();
+    const seen: unknown[] = [];
+    const reported: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (task) => {
+      try {
+        task();
+      } catch (error) {
+        reported.push(error);
+      }
+    };
+    try {
+      connection.on("agent.state", () => {
+        throw new Error("broken view");
+      });
+      connection.on("agent.state", (push) => seen.push(push));
+      sockets.latest.receive({ type: "agent.state", status: "Busy" });
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(seen).toHaveLength(1);
+    expect(reported).toEqual([new Error("broken view")]);
+  });
+
   it("never hands replies to push subscribers", async () => {
     const connection = connected();
     const seen: unknown[] = [];

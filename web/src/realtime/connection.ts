@@ -290,7 +290,16 @@ export class DeskConnection<A extends Record<keyof A, ActionSpec> = Actions> {
       }
       return;
     }
-    for (const handler of [...(this.pushHandlers.get(message.type) ?? [])]) handler(message as Push);
+    for (const handler of [...(this.pushHandlers.get(message.type) ?? [])]) {
+      try {
+        handler(message as Push);
+      } catch (error) {
+        // One broken view must not starve the others; the error still reaches the console.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   private socketClosed(): void {

@@ -203,6 +203,10 @@ function CurrentView({ role }: { role: Role }) {
     if (route.path !== path) history.replaceState(null, "", `#${route.path}`);
     document.title = `${route.title} · Agent Desk`;
   }, [route, path]);
+  useEffect(() => {
+    // After sign-in or a change of view, keyboard and screen-reader users start at the new content.
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [route]);
   const View = route.view;
   return <View />;
 }
