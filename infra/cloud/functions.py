@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
@@ -72,17 +73,21 @@ class Functions(Construct):
         specs: Sequence[wiring.Function],
         resources: Resources,
         layer: lambda_.ILayerVersion,
+        table_specs: Mapping[str, wiring.Table] = wiring.TABLES,
+        code_dir: Path = FUNCTIONS_DIR,
     ) -> None:
         super().__init__(scope, construct_id)
         self.specs = tuple(specs)
         self.resources = resources
+        self.table_specs = table_specs
+        self.code_dir = code_dir
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         for spec in self.specs:
             self._build(spec, layer)
 
     def _build(self, spec: wiring.Function, layer: lambda_.ILayerVersion) -> None:
-        code_dir = FUNCTIONS_DIR / spec.directory
+        code_dir = self.code_dir / spec.directory
         if not (code_dir / "handler.py").is_file():
             raise FileNotFoundError(f"wiring declares {spec.name!r} but {code_dir}/handler.py does not exist")
         scope = Construct(self, _pascal(spec.name))
@@ -147,7 +152,7 @@ class Functions(Construct):
             "USER_POOL_CLIENT_ID": res.user_pool_client.user_pool_client_id,
         }
         for table_name in spec.tables:
-            env[wiring.TABLES[table_name].env_var] = res.tables[table_name].table_name
+            env[self.table_specs[table_name].env_var] = res.tables[table_name].table_name
         if spec.pushes:
             env["WS_MANAGEMENT_ENDPOINT"] = res.ws_management_endpoint
         for stream_name in spec.publishes_to:
@@ -170,7 +175,7 @@ class Functions(Construct):
                 table.grant_read_write_data(role)
             else:
                 table.grant_read_data(role)
-            if wiring.TABLES[table_name].indexes:
+            if self.table_specs[table_name].indexes:
                 arn = stack.resolve(table.table_arn)["Fn::GetAtt"][0]
                 suppress(
                     role,
@@ -203,7 +208,7 @@ class Functions(Construct):
         for trigger in spec.triggers:
             if isinstance(trigger, wiring.TableStream):
                 table = self.resources.tables[trigger.table]
-                if not wiring.TABLES[trigger.table].stream:
+                if not self.table_specs[trigger.table].stream:
                     raise ValueError(f"{spec.name} reads the stream of {trigger.table}, which has stream=False")
                 function.add_event_source(
                     sources.DynamoEventSource(

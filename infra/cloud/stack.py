@@ -63,6 +63,7 @@ class AgentDeskStack(Stack):
             self,
             "Functions",
             specs=functions,
+            table_specs=tables,
             layer=self.layer.layer,
             resources=Resources(
                 tables=self.data.tables,
