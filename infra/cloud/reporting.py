@@ -59,7 +59,9 @@ class Reporting(Construct):
                 stream_mode=kinesis.StreamMode.ON_DEMAND,
                 encryption=kinesis.StreamEncryption.MANAGED,
                 retention_period=Duration.hours(24),
-                removal_policy=removal_policy,
+                # Transport only (24 h, all of it delivered to the lake): a retained stream would keep
+                # billing its hourly charge after the stack is gone.
+                removal_policy=RemovalPolicy.DESTROY,
             )
             for name in names
         }

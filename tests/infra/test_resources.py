@@ -474,3 +474,10 @@ def test_outputs_name_the_web_url_and_endpoints(synth: Synth) -> None:
 
 def test_template_has_no_dependency_cycle(synth: Synth) -> None:
     assert dependency_cycle(synth.template) is None
+
+
+def test_data_is_retained_but_the_transport_stream_is_not(synth: Synth) -> None:
+    assert synth.resources[synth.logical_id("Reporting/Lake/Resource")]["DeletionPolicy"] == "Retain"
+    assert synth.resources[synth.logical_id("Auth/UserPool/Resource")]["DeletionPolicy"] == "Retain"
+    stream = synth.resources[synth.logical_id("Reporting/EventsStream/Resource")]
+    assert stream.get("DeletionPolicy", "Delete") == "Delete"
