@@ -131,13 +131,16 @@ class Functions(Construct):
             "Pinned to python3.13 on purpose: the layer's binary wheels (pydantic-core, cryptography) "
             "are built for CPython 3.13 and the code is tested on it; moving runtimes is a planned change.",
         )
-        suppress(
-            role,
-            "IAM5",
+        star_reason = (
             "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; active "
-            "tracing requires Resource '*'.",
-            applies_to=["Resource::*"],
+            "tracing requires Resource '*'."
         )
+        if any(isinstance(t, wiring.TableStream) for t in spec.triggers):
+            star_reason += (
+                " dynamodb:ListStreams has none either; the stream event source mapping needs it with "
+                "Resource '*' (records are read from the declared table's stream only)."
+            )
+        suppress(role, "IAM5", star_reason, applies_to=["Resource::*"])
         self.functions[spec.name] = function
         self.roles[spec.name] = role
 
@@ -221,13 +224,6 @@ class Functions(Construct):
                         on_failure=sources.SqsDlq(self._dead_letters(scope, f"{_pascal(trigger.table)}Stream")),
                     )
                 )
-                suppress(
-                    function.role or scope,
-                    "IAM5",
-                    "dynamodb:ListStreams has no resource-level permissions; the event source mapping "
-                    "needs it with Resource '*' (reads are granted on this one stream only).",
-                    applies_to=["Resource::*"],
-                )
             elif isinstance(trigger, wiring.KinesisSource):
                 function.add_event_source(
                     sources.KinesisEventSource(
@@ -262,9 +258,6 @@ class Functions(Construct):
             "the failed batch descriptions for 14 days and needs no queue behind it.",
         )
         return queue
-
-    def add_environment(self, name: str, key: str, value: str) -> None:
-        self.functions[name].add_environment(key, value)
 
 
 def _pascal(name: str) -> str:
