@@ -22,9 +22,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def sign_in(
-    aws_endpoint: str, client_id: str, username: str, password: str, region: str = "us-east-1"
-) -> str:
+def sign_in(aws_endpoint: str, client_id: str, username: str, password: str, region: str = "us-east-1") -> str:
     """The IdToken of a USER_PASSWORD_AUTH sign-in, as the web app does it."""
     cognito = boto3.client("cognito-idp", endpoint_url=aws_endpoint, region_name=region)
     result = cognito.initiate_auth(
@@ -37,9 +35,7 @@ def sign_in(
 
 def moto_signed_token(claims: dict[str, Any]) -> str:
     """A token signed with the key moto's Cognito signs with: only the claims decide whether it passes."""
-    key = jwt.algorithms.RSAAlgorithm.from_jwk(
-        json.dumps(json.loads(gzip.decompress(MOTO_PRIVATE_JWKS.read_bytes())))
-    )
+    key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(MOTO_PRIVATE_JWKS.read_bytes()))))
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})  # type: ignore[arg-type]
 
 
@@ -62,3 +58,72 @@ def shifted(claims: dict[str, Any], **changes: Any) -> dict[str, Any]:
         out["exp"] = int(time.time()) + changes.pop("exp_in")
     out.update(changes)
     return out
+
+
+class WorkspaceClient:
+    """A WebSocket client like the web app's: `request` waits for the reply with its requestId; pushes are
+    queued and can be awaited with `push`."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.pushes: list[dict[str, Any]] = []
+        self._replies: dict[str, dict[str, Any]] = {}
+        self._counter = 0
+
+    @classmethod
+    async def connect(cls, ws_url: str, token: str) -> WorkspaceClient:
+        import websockets
+
+        return cls(await websockets.connect(f"{ws_url}?token={token}"))
+
+    async def close(self) -> None:
+        await self.socket.close()
+
+    async def _receive_one(self, timeout: float) -> None:
+        import asyncio
+
+        message = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        if message.get("type") in ("ack", "error"):
+            self._replies[str(message.get("requestId"))] = message
+        else:
+            self.pushes.append(message)
+
+    async def request(self, action: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
+        self._counter += 1
+        request_id = f"{action}-{self._counter}"
+        await self.socket.send(json.dumps({"action": action, "requestId": request_id, **fields}))
+        deadline = time.monotonic() + timeout
+        while request_id not in self._replies:
+            await self._receive_one(max(0.01, deadline - time.monotonic()))
+        return self._replies.pop(request_id)
+
+    async def push(self, predicate: Any, timeout: float = 10) -> dict[str, Any]:
+        """The first queued or arriving push that satisfies the predicate (removed from the queue)."""
+
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, message in enumerate(self.pushes):
+                if predicate(message):
+                    return self.pushes.pop(index)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching push within {timeout} s; queued: {self.pushes}")
+            try:
+                await self._receive_one(remaining)
+            except TimeoutError:
+                continue
+
+
+def state_push(agent_id: str, status: str, version: int | None = None) -> Any:
+    """Predicate: an `agent.state` push of this agent with this status (and version, if given)."""
+
+    def matches(message: dict[str, Any]) -> bool:
+        state = message.get("state") or {}
+        return (
+            message.get("type") == "agent.state"
+            and message.get("agentId") == agent_id
+            and state.get("status") == status
+            and (version is None or state.get("version") == version)
+        )
+
+    return matches

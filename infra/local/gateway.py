@@ -130,7 +130,7 @@ class Gateway:
     # -- WebSocket API -----------------------------------------------------------------------------
 
     async def websocket(self, socket: WebSocket) -> None:
-        connection_id = base64.b64encode(secrets.token_bytes(12)).decode()
+        connection_id = base64.urlsafe_b64encode(secrets.token_bytes(12)).decode()  # like "L0SM9cOFvHcCIhw="
         headers = {k.lower(): v for k, v in socket.headers.items()}
         query = dict(socket.query_params)
         client = socket.client.host if socket.client else "127.0.0.1"

@@ -40,6 +40,7 @@ class Poller:
         self.region = region
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._busy: dict[str, bool] = {}
         self.delivered: dict[str, int] = {}
 
     def mappings(self, tables: dict[str, str], streams: dict[str, str]) -> list[Mapping]:
@@ -64,8 +65,18 @@ class Poller:
                 thread = threading.Thread(
                     target=self._run, args=(mapping, shard), name=f"poll-{mapping.function.name}", daemon=True
                 )
+                self._busy[thread.name + shard] = True
                 thread.start()
                 self._threads.append(thread)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every shard has been read to its end once more (nothing waits for a consumer)."""
+        deadline = time.monotonic() + timeout
+        while any(self._busy.values()):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def stop(self) -> None:
         self._stop.set()
@@ -152,6 +163,8 @@ class Poller:
                 iterator = None
                 time.sleep(0.5)
                 continue
+            key = f"poll-{mapping.function.name}{shard}"
+            self._busy[key] = bool(raw)
             if not raw:
                 time.sleep(IDLE_SLEEP_SECONDS)
                 continue

@@ -28,7 +28,7 @@ class Provisioned:
     user_pool_id: str
     user_pool_client_id: str
     state_machine_arns: dict[str, str]
-    event_stream: str
+    streams: dict[str, str]
 
 
 def table_name(key: str) -> str:
@@ -136,7 +136,10 @@ def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned
     dynamodb = client("dynamodb")
     tables = {key: create_table(dynamodb, key, table) for key, table in wiring.TABLES.items()}
     pool_id, client_id = create_user_pool(client("cognito-idp"))
-    stream = "agentdesk-events"
-    client("kinesis").create_stream(StreamName=stream, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    kinesis = client("kinesis")
+    streams = {}
+    for key in wiring.KINESIS_STREAMS:
+        streams[key] = f"agentdesk-{key}"
+        kinesis.create_stream(StreamName=streams[key], ShardCount=1)
     machines = create_state_machines(client("stepfunctions"), runtime, region)
-    return Provisioned(tables, pool_id, client_id, machines, stream)
+    return Provisioned(tables, pool_id, client_id, machines, streams)

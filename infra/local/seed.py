@@ -1,9 +1,13 @@
-"""Demo data for the local stack: users in every role (all with the same demo password)."""
+"""Demo data for the local stack: users in every role (all with the same demo password) and, around
+them, a demo contact centre (sites, teams, skills, queues, pause codes, dispositions, canned messages)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from agentdesk.domain.identity import Role
+from agentdesk.services import config_defaults
 
 # A local-only demo password, printed at start and listed in the README; never used in a deployment.
 DEMO_PASSWORD = "AgentDesk-demo-2026!"  # noqa: S105 - documented demo credential
@@ -53,3 +57,10 @@ def create_user(cognito: Any, pool_id: str, user: DemoUser, password: str) -> De
 
 def seed_users(cognito: Any, pool_id: str) -> list[DemoUser]:
     return [create_user(cognito, pool_id, user, DEMO_PASSWORD) for user in DEMO_USERS]
+
+
+def seed_configuration(users: list[DemoUser]) -> config_defaults.DemoSetup:
+    """Profiles for the demo users and the demo contact centre, through the config store."""
+    return config_defaults.seed_demo(
+        [config_defaults.DemoUser(u.user_id, u.username, u.name, u.email, Role(u.role)) for u in users]
+    )

@@ -17,11 +17,13 @@ import httpx
 import uvicorn
 
 from agentdesk.platform.settings import reset_settings
+from agentdesk.services.config_defaults import install_defaults
 from infra.local.aws import LocalAws
 from infra.local.gateway import Gateway, GatewayConfig
 from infra.local.lambda_runtime import LambdaRuntime
+from infra.local.pollers import Poller
 from infra.local.provision import Provisioned, provision
-from infra.local.seed import DemoUser, seed_users
+from infra.local.seed import DemoUser, seed_configuration, seed_users
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,6 +48,7 @@ class LocalStack:
     def __post_init__(self) -> None:
         self.runtime = LambdaRuntime(self.options.region)
         self.aws = LocalAws(self.options.host, self.options.aws_port, self.runtime)
+        self.pollers = Poller(self.runtime, self.client, self.options.region)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -77,8 +80,14 @@ class LocalStack:
         self.timings["provision"] = time.perf_counter() - began
         if self.options.seed:
             self.users = seed_users(self.client("cognito-idp"), self.provisioned.user_pool_id)
+            self.demo = seed_configuration(self.users)
+        else:
+            install_defaults()
         self.timings["seed"] = time.perf_counter() - began
         self._start_gateway(self.provisioned)
+        self.pollers.start(self.provisioned.table_names, self.provisioned.streams)
+        # ready means consistent: the seed's events have reached their consumers (pushes, Kinesis)
+        self.pollers.wait_idle(timeout=60)
         self.timings["ready"] = time.perf_counter() - began
         return self
 
@@ -103,7 +112,7 @@ class LocalStack:
         os.environ["USER_POOL_CLIENT_ID"] = provisioned.user_pool_client_id
         os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
         os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
-        os.environ["EVENT_STREAM"] = provisioned.event_stream
+        os.environ["EVENT_STREAM"] = provisioned.streams["events"]
         for key, arn in provisioned.state_machine_arns.items():
             os.environ[f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN"] = arn
         reset_settings()
@@ -139,6 +148,7 @@ class LocalStack:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        self.pollers.stop()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

@@ -137,12 +137,52 @@ TABLES: dict[str, Table] = {
     # Everything an admin configures: pk = kind (user, team, site, queue, pauseCode, ...), sk = id.
     "config": Table(setting="config_table", partition_key="pk", sort_key="sk"),
     # Agent state and time & attendance: pk = agent id; sk = "state", "session#<start>", "pause#<start>".
-    "agents": Table(setting="agents_table", partition_key="pk", sort_key="sk"),
+    # A sparse index lists the logged-in agents of each site (for the midnight logoff).
+    "agents": Table(
+        setting="agents_table",
+        partition_key="pk",
+        sort_key="sk",
+        indexes=(Index("loggedInBySite", "loggedInSite", "pk"),),
+    ),
+    # Powertools idempotency records of the stream consumers (keyed by a hash of the eventId).
+    "idempotency": Table(setting="idempotency_table", partition_key="id", ttl_attribute="expiration"),
 }
 
-STATE_MACHINES: dict[str, StateMachine] = {}
+STATE_MACHINES: dict[str, StateMachine] = {
+    "presence": StateMachine(
+        file="presence.asl.json",
+        description="Disconnect grace: Away/Disconnected if the agent stays gone while Available.",
+    ),
+    "scheduled-logoff": StateMachine(
+        file="scheduled_logoff.asl.json",
+        description="Midnight logoff of every logged-in agent of a site, reason AUTO.",
+    ),
+}
 
-KINESIS_STREAMS: tuple[str, ...] = ()
+# Kinesis data streams by key; the physical name reaches functions as EVENT_STREAM.
+KINESIS_STREAMS: tuple[str, ...] = ("events",)
+
+# The config API (services/config_api.py): five routes per collection, and the settings singleton.
+CONFIG_COLLECTIONS: tuple[str, ...] = (
+    "users",
+    "teams",
+    "sites",
+    "skills",
+    "queues",
+    "pause-codes",
+    "disposition-sets",
+    "canned-messages",
+    "integrations",
+)
+CONFIG_API_ROUTES: tuple[HttpRoute, ...] = (
+    *(
+        HttpRoute(method, f"/api/{collection}{suffix}")
+        for collection in CONFIG_COLLECTIONS
+        for method, suffix in (("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PUT", "/{id}"), ("DELETE", "/{id}"))
+    ),
+    HttpRoute("GET", "/api/settings"),
+    HttpRoute("PUT", "/api/settings"),
+)
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
@@ -152,26 +192,68 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function(
         name="ws-connect",
-        description="Records a new WebSocket connection.",
+        description="Records a new WebSocket connection and stops the agent's disconnect-grace timer.",
         triggers=(WebSocketRoute("$connect", two_way=False),),
-        tables={"connections": Access.WRITE},
+        tables={"connections": Access.WRITE, "agents": Access.WRITE},
+        starts=("presence",),
     ),
     Function(
         name="ws-disconnect",
-        description="Removes a closed WebSocket connection.",
+        description="Removes a closed WebSocket connection; the agent's last one starts the disconnect grace.",
         triggers=(WebSocketRoute("$disconnect", two_way=False),),
-        tables={"connections": Access.WRITE},
+        tables={"connections": Access.WRITE, "agents": Access.WRITE, "config": Access.READ},
+        starts=("presence",),
     ),
     Function(
         name="ws-commands",
         description="Agent and supervisor commands sent over the WebSocket; replies with one ack or error.",
-        triggers=(WebSocketRoute("$default"), WebSocketRoute("whoami")),
-        tables={"connections": Access.READ},
+        triggers=(
+            WebSocketRoute("$default"),
+            WebSocketRoute("whoami"),
+            WebSocketRoute("login"),
+            WebSocketRoute("logoff"),
+            WebSocketRoute("setStatus"),
+            WebSocketRoute("getState"),
+            WebSocketRoute("forceStatus"),
+            WebSocketRoute("forceLogoff"),
+            WebSocketRoute("listAgentStates"),
+        ),
+        tables={"agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ},
+    ),
+    Function(
+        name="presence-check",
+        description="Task of the presence state machine: marks a still-disconnected Available agent Away.",
+        triggers=(StateMachineTask("presence", "PresenceCheckFunctionArn"),),
+        tables={"agents": Access.WRITE, "events": Access.WRITE, "connections": Access.READ, "config": Access.READ},
+    ),
+    Function(
+        name="scheduled-logoff",
+        description="Task of the scheduled-logoff state machine: finds a site's logged-in agents, logs each off.",
+        triggers=(StateMachineTask("scheduled-logoff", "ScheduledLogoffFunctionArn"),),
+        tables={"agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ},
+        timeout_seconds=60,
+    ),
+    Function(
+        name="publisher",
+        description="Forwards each new event in the outbox to Kinesis and pushes it to the WebSocket connections "
+        "that should hear of it; idempotent on eventId.",
+        triggers=(TableStream("events"),),
+        tables={"connections": Access.WRITE, "idempotency": Access.WRITE, "config": Access.READ},
+        pushes=True,
+        publishes_to=("events",),
+        timeout_seconds=30,
     ),
     Function(
         name="http-api",
-        description="The signed-in user's HTTP API (/api/me).",
-        triggers=(HttpRoute("GET", "/api/me"),),
+        description="The HTTP API: the signed-in user (/api/me), the config API and its OpenAPI document.",
+        triggers=(
+            HttpRoute("GET", "/api/me"),
+            *CONFIG_API_ROUTES,
+            HttpRoute("GET", "/api/openapi.json", authorized=False),
+            HttpRoute("GET", "/api/docs", authorized=False),
+        ),
+        tables={"config": Access.WRITE, "events": Access.WRITE},
+        manages_users=True,
     ),
 )
 

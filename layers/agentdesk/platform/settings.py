@@ -17,6 +17,7 @@ class Settings:
     agents_table: str
     events_table: str
     config_table: str
+    idempotency_table: str
     user_pool_id: str
     user_pool_client_id: str
     jwks_url: str
@@ -44,6 +45,7 @@ def get_settings() -> Settings:
         agents_table=_env("AGENTS_TABLE", "agentdesk-agents"),
         events_table=_env("EVENTS_TABLE", "agentdesk-events"),
         config_table=_env("CONFIG_TABLE", "agentdesk-config"),
+        idempotency_table=_env("IDEMPOTENCY_TABLE", "agentdesk-idempotency"),
         user_pool_id=pool,
         user_pool_client_id=_env("USER_POOL_CLIENT_ID"),
         # Production derives the key set from the issuer; the local stack points this at its own Cognito.

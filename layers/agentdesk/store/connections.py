@@ -76,5 +76,10 @@ def get_connection(connection_id: str) -> Connection | None:
         return None
 
 
+def all_connections() -> list[Connection]:
+    """Every open connection (for broadcasts, which are rare: configuration changes)."""
+    return list(_model().scan())
+
+
 def connections_of(user_id: str) -> list[Connection]:
     return list(_model().by_user.query(user_id))

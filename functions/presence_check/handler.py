@@ -1,0 +1,13 @@
+"""Task of the presence state machine: the disconnect grace period is over."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from agentdesk.platform.observability import logger
+from agentdesk.services.presence import grace_expired
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return grace_expired(str(event["agentId"]), str(event["timerId"]))

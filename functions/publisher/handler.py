@@ -1,0 +1,26 @@
+"""Events table stream → Kinesis and WebSocket pushes, with partial batch failure reporting."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBRecordEventName
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from agentdesk.contracts.events import DomainEvent
+from agentdesk.platform.observability import logger
+from agentdesk.services.publisher import publish, register_context
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+        return  # TTL expiries (REMOVE) and updates are not new events
+    image = record.dynamodb.new_image
+    publish(DomainEvent.model_validate_json(image["document"]))
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    register_context(context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,259 @@
+"""Agent state commands: log in/off, set status with a pause code, read state; supervisors force status
+and logoff for agents in their scope; the system logs off at midnight and marks disconnected agents Away.
+
+Each command: read the state and the configuration it needs, decide through the pure domain module,
+write state + event + time & attendance records in one transaction. A concurrent change to the same agent
+makes the write fail its version condition; the command is then decided again on the fresh state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import Field
+
+from agentdesk.contracts.errors import AgentDeskError, ErrorCode
+from agentdesk.contracts.events import SYSTEM, Actor, DomainEvent
+from agentdesk.contracts.ws import ActionRequest
+from agentdesk.domain import agent_state as domain
+from agentdesk.domain.identity import Principal, Role
+from agentdesk.platform import clock, ids
+from agentdesk.services.ws_dispatch import action
+from agentdesk.store import agents, directory
+
+ATTEMPTS = 3
+
+Decide = Callable[[domain.AgentState], domain.Transition]
+
+
+# --- the write path shared by every command -------------------------------------------------------------
+
+
+def state_view(state: domain.AgentState) -> dict[str, Any]:
+    """What clients see of an agent's state (the toolbar and the wallboard)."""
+    return {
+        "agentId": state.agent_id,
+        "status": state.status.value,
+        "reason": state.reason.to_dict() if state.reason else None,
+        "since": state.since,
+        "sessionId": state.session_id,
+        "loginAt": state.login_at,
+        "pending": state.pending.to_dict() if state.pending else None,
+        "activeInteractions": state.active_interactions,
+        "inWrapUp": state.in_wrap_up,
+        "version": state.version,
+    }
+
+
+def _event(transition: domain.Transition, actor: Actor) -> DomainEvent:
+    change = transition.event
+    assert change is not None
+    return DomainEvent(
+        eventId=ids.new_id("ev_"),
+        type=change.EVENT_TYPE,
+        occurredAt=change.occurred_at,
+        agentId=change.agent_id,
+        actor=actor,
+        data={
+            "state": state_view(transition.state),
+            "change": change.to_dict(),
+            "records": [{"type": fact.EVENT_TYPE, **fact.to_dict()} for fact in transition.records],
+        },
+    )
+
+
+def apply(agent_id: str, decide: Decide, actor: Actor) -> domain.AgentState:
+    """Decide on the current state and persist the outcome; retried on a concurrent change."""
+    profile = directory.agent_profile(agent_id)
+    site_id = profile.site_id if profile else None
+    for attempt in range(ATTEMPTS):
+        stored = agents.load_state(agent_id, clock.iso())
+        transition = decide(stored.state)
+        if not transition.changed:
+            return transition.state
+        try:
+            agents.save_transition(stored, transition, _event(transition, actor), site_id)
+        except AgentDeskError as exc:
+            if exc.code is ErrorCode.CONFLICT and attempt < ATTEMPTS - 1:
+                continue
+            raise
+        return transition.state
+    raise AssertionError("unreachable")
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor(userId=principal.user_id, role=principal.role.value)
+
+
+def _own(principal: Principal, agent_id: str | None) -> str:
+    """Agents act on themselves only: naming another agent is refused, not ignored."""
+    if agent_id is not None and agent_id != principal.user_id:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "You can change only your own status.", "agentId")
+    return principal.user_id
+
+
+def _in_scope(principal: Principal, agent_id: str) -> str:
+    if not directory.can_supervise(principal, agent_id):
+        raise AgentDeskError(
+            ErrorCode.FORBIDDEN, f"Agent {agent_id} is not in a team you supervise (or does not exist).", "agentId"
+        )
+    return agent_id
+
+
+# --- WebSocket actions ------------------------------------------------------------------------------------
+
+StatusName = Literal["Available", "Away", "Busy"]
+ReasonId = Field(default=None, min_length=1, max_length=64)
+AgentId = Field(default=None, min_length=1, max_length=128)
+
+
+class Login(ActionRequest):
+    action: Literal["login"]
+    reason: str | None = ReasonId
+    agentId: str | None = AgentId
+
+
+class Logoff(ActionRequest):
+    action: Literal["logoff"]
+    agentId: str | None = AgentId
+
+
+class SetStatus(ActionRequest):
+    action: Literal["setStatus"]
+    status: StatusName
+    reason: str | None = ReasonId
+    agentId: str | None = AgentId
+
+
+class GetState(ActionRequest):
+    action: Literal["getState"]
+    agentId: str | None = AgentId
+
+
+class ForceStatus(ActionRequest):
+    action: Literal["forceStatus"]
+    agentId: str = Field(min_length=1, max_length=128)
+    status: StatusName
+    reason: str | None = ReasonId
+
+
+class ForceLogoff(ActionRequest):
+    action: Literal["forceLogoff"]
+    agentId: str = Field(min_length=1, max_length=128)
+
+
+class ListAgentStates(ActionRequest):
+    action: Literal["listAgentStates"]
+
+
+def _ack(state: domain.AgentState) -> dict[str, Any]:
+    return {"state": state_view(state)}
+
+
+@action("login", Login, summary="Log in (Available, or straight into a pause when a reason is given).")
+def login(principal: Principal, request: Login) -> dict[str, Any]:
+    agent_id = _own(principal, request.agentId)
+    codes = directory.pause_codes()
+    return _ack(
+        apply(
+            agent_id,
+            lambda state: domain.login(
+                state, session_id=ids.new_id("ses_"), pause_codes=codes, now=clock.now(), reason=request.reason
+            ),
+            _actor(principal),
+        )
+    )
+
+
+@action("logoff", Logoff, summary="Log off; during an interaction it is applied after wrap-up.")
+def logoff(principal: Principal, request: Logoff) -> dict[str, Any]:
+    agent_id = _own(principal, request.agentId)
+    codes = directory.pause_codes()
+    return _ack(apply(agent_id, lambda s: domain.logoff(s, pause_codes=codes, now=clock.now()), _actor(principal)))
+
+
+@action("setStatus", SetStatus, summary="Available, or Away/Busy with a pause code of that status.")
+def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
+    agent_id = _own(principal, request.agentId)
+    codes = directory.pause_codes()
+    return _ack(
+        apply(
+            agent_id,
+            lambda s: domain.set_status(s, request.status, pause_codes=codes, now=clock.now(), reason=request.reason),
+            _actor(principal),
+        )
+    )
+
+
+@action("getState", GetState, summary="The agent's current state (supervisors may name an agent in scope).")
+def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
+    if request.agentId is not None and request.agentId != principal.user_id:
+        agent_id = (
+            _in_scope(principal, request.agentId)
+            if principal.role is not Role.AGENT
+            else _own(principal, request.agentId)
+        )
+    else:
+        agent_id = principal.user_id
+    return _ack(agents.load_state(agent_id, clock.iso()).state)
+
+
+@action("forceStatus", ForceStatus, min_role=Role.SUPERVISOR, summary="Set an agent's status (supervisors).")
+def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
+    agent_id = _in_scope(principal, request.agentId)
+    codes = directory.pause_codes()
+    return _ack(
+        apply(
+            agent_id,
+            lambda s: domain.force_status(
+                s,
+                request.status,
+                supervisor_id=principal.user_id,
+                pause_codes=codes,
+                now=clock.now(),
+                reason=request.reason,
+            ),
+            _actor(principal),
+        )
+    )
+
+
+@action("forceLogoff", ForceLogoff, min_role=Role.SUPERVISOR, summary="Log an agent off (supervisors).")
+def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
+    agent_id = _in_scope(principal, request.agentId)
+    codes = directory.pause_codes()
+    return _ack(
+        apply(
+            agent_id,
+            lambda s: domain.force_logoff(s, supervisor_id=principal.user_id, pause_codes=codes, now=clock.now()),
+            _actor(principal),
+        )
+    )
+
+
+@action("listAgentStates", ListAgentStates, min_role=Role.SUPERVISOR, summary="The wallboard: agents in scope.")
+def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
+    profiles = directory.agents_visible_to(principal)
+    states = agents.load_states([p.agent_id for p in profiles])
+    now = clock.iso()
+    rows = []
+    for profile in profiles:
+        state = states.get(profile.agent_id) or domain.AgentState(profile.agent_id, domain.Status.OFFLINE, None, now)
+        rows.append({**state_view(state), "name": profile.name, "teamId": profile.team_id})
+    return {"agents": rows}
+
+
+# --- system commands (state machines) ---------------------------------------------------------------------
+
+
+def auto_logoff(agent_id: str) -> domain.AgentState:
+    """The midnight logoff of one agent (reason AUTO)."""
+    codes = directory.pause_codes()
+    return apply(agent_id, lambda s: domain.auto_logoff(s, pause_codes=codes, now=clock.now()), SYSTEM)
+
+
+def mark_disconnected(agent_id: str) -> domain.AgentState:
+    """The agent's connections stayed gone through the grace period: Away / Disconnected if Available."""
+    codes = directory.pause_codes()
+    return apply(agent_id, lambda s: domain.disconnect(s, pause_codes=codes, now=clock.now()), SYSTEM)

@@ -1,0 +1,76 @@
+"""The publisher: every new event in the outbox goes to the Kinesis stream and becomes WebSocket pushes.
+
+Idempotent on `eventId` (Powertools idempotency, DynamoDB-backed): a redelivered record is acknowledged
+without writing to Kinesis or pushing again. A connection that is gone is deleted.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from agentdesk.contracts.events import DomainEvent
+from agentdesk.domain.audience import push_for
+from agentdesk.platform import push
+from agentdesk.platform.observability import logger
+from agentdesk.platform.settings import get_settings
+from agentdesk.store import connections, directory, stream
+
+# Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
+IDEMPOTENCY_SECONDS = 26 * 3600
+
+
+def deliver(event: DomainEvent) -> dict[str, Any]:
+    """Forward one event to Kinesis and push it to the connections that should hear of it."""
+    sequence = stream.put_event(event)
+    supervisors = directory.supervisors_of(event.agentId) if event.agentId else set()
+    planned = push_for(event, supervisors)
+    sent = gone = 0
+    if planned is not None:
+        targets = (
+            connections.all_connections()
+            if planned.broadcast
+            else [c for user in sorted(planned.user_ids) for c in connections.connections_of(user)]
+        )
+        for connection in targets:
+            if push.send(connection.connection_id, planned.message):
+                sent += 1
+            else:
+                connections.delete_connection(connection.connection_id)
+                gone += 1
+    return {"eventId": event.eventId, "sequence": sequence, "pushed": sent, "gone": gone}
+
+
+@cache
+def _config() -> IdempotencyConfig:
+    return IdempotencyConfig(event_key_jmespath="eventId", expires_after_seconds=IDEMPOTENCY_SECONDS)
+
+
+def register_context(context: Any) -> None:
+    """Lets the idempotency records expire with the invocation if it times out midway."""
+    _config().register_lambda_context(context)
+
+
+@cache
+def _idempotent_deliver() -> Any:
+    settings = get_settings()
+    store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    config = _config()
+
+    @idempotent_function(data_keyword_argument="document", persistence_store=store, config=config)
+    def deliver_once(document: dict[str, Any]) -> dict[str, Any]:
+        return deliver(DomainEvent.model_validate(document))
+
+    return deliver_once
+
+
+def publish(event: DomainEvent) -> dict[str, Any]:
+    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump())
+    logger.debug("published", extra=result)
+    return result

@@ -1,0 +1,28 @@
+"""The Kinesis event stream: one record per domain event, partitioned by agent so each agent's events stay
+in order."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+
+from agentdesk.contracts.events import DomainEvent
+from agentdesk.platform.settings import get_settings
+
+
+@cache
+def _kinesis(region: str) -> Any:
+    return boto3.client("kinesis", region_name=region)
+
+
+def put_event(event: DomainEvent) -> str:
+    """Write the event; returns its sequence number."""
+    settings = get_settings()
+    result = _kinesis(settings.region).put_record(
+        StreamName=settings.event_stream,
+        Data=event.model_dump_json().encode(),
+        PartitionKey=event.partition_key,
+    )
+    return str(result["SequenceNumber"])
