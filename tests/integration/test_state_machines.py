@@ -1,0 +1,152 @@
+"""The state machines of statemachines/ run on the local stack (moto's interpreter) and their Lambda tasks
+reach the real handlers: the midnight logoff of a site, and the presence grace after a disconnect."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from agentdesk.store import agents, directory
+from infra.local.seed import DEMO_PASSWORD
+from infra.local.stack import LocalStack
+from tests.integration.local_stack import RecordingRuntime, running_stack
+from tests.support import WorkspaceClient, claims_of, sign_in
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with running_stack() as running:
+        yield running
+
+
+def token(stack: LocalStack, username: str) -> str:
+    assert stack.provisioned is not None
+    return sign_in(stack.aws_endpoint, stack.provisioned.user_pool_client_id, username, DEMO_PASSWORD)
+
+
+def ws_url(stack: LocalStack) -> str:
+    return f"ws://127.0.0.1:{stack.options.port}/ws"
+
+
+def wait_for_execution(stack: LocalStack, arn: str, timeout: float = 30) -> dict[str, Any]:
+    sfn = stack.client("stepfunctions")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        execution = sfn.describe_execution(executionArn=arn)
+        if execution["status"] != "RUNNING":
+            return dict(execution)
+        time.sleep(0.1)
+    raise AssertionError(f"{arn} still running after {timeout} s")
+
+
+def test_every_state_machine_file_is_deployed(stack: LocalStack) -> None:
+    assert stack.provisioned is not None
+    machines = stack.client("stepfunctions").list_state_machines()["stateMachines"]
+    assert {m["name"] for m in machines} == {f"agentdesk-{key}" for key in stack.provisioned.state_machine_arns}
+    assert set(stack.provisioned.state_machine_arns) == {"presence", "scheduled-logoff"}
+
+
+def test_scheduled_logoff_logs_off_everyone_at_the_site(stack: LocalStack) -> None:
+    assert stack.provisioned is not None
+    recorder = RecordingRuntime(stack)
+    users = ("alice", "bob", "carol", "dave", "erin")
+    tokens = {name: token(stack, name) for name in users}
+    ids = {name: claims_of(t)["sub"] for name, t in tokens.items()}
+    sites = {name: directory.agent_profile(ids[name]).site_id for name in users}  # type: ignore[union-attr]
+    site = sites["alice"]
+    at_site = {name for name in users if sites[name] == site}
+    elsewhere = set(users) - at_site
+    assert at_site and elsewhere
+
+    async def log_everyone_in() -> None:
+        for name in users:
+            client = await WorkspaceClient.connect(ws_url(stack), tokens[name])
+            reply = await client.request("login")
+            assert reply["type"] == "ack", reply
+            await client.close()
+
+    asyncio.run(log_everyone_in())
+
+    execution = stack.client("stepfunctions").start_execution(
+        stateMachineArn=stack.provisioned.state_machine_arns["scheduled-logoff"],
+        input=json.dumps({"siteId": site}),
+    )
+    result = wait_for_execution(stack, execution["executionArn"])
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert sorted(output["found"]["agentIds"]) == sorted(ids[name] for name in at_site)
+    assert {row["agentId"] for row in output["loggedOff"]} == {ids[name] for name in at_site}
+    assert all(row["status"] == "Offline" for row in output["loggedOff"])
+    assert [name for name, _ in recorder.calls].count("scheduled-logoff") == 1 + len(at_site)
+
+    for name in at_site:
+        state = agents.load_state(ids[name], "").state
+        assert state.status.value == "Offline"
+        sessions = agents.history(ids[name], "session")
+        assert sessions[-1]["logoffKind"] == "auto" and sessions[-1]["logoffReason"] == "AUTO"
+    for name in elsewhere:
+        assert agents.load_state(ids[name], "").state.status.value == "Available"
+
+
+def put_grace(stack: LocalStack, seconds: int) -> None:
+    admin = {"Authorization": f"Bearer {token(stack, 'ada')}"}
+    current = httpx.get(f"{stack.base_url}/api/settings", headers=admin)
+    assert current.status_code == 200, current.text
+    body = {k: v for k, v in current.json().items() if k not in ("version", "updatedAt")}
+    body["presenceGraceSeconds"] = seconds
+    updated = httpx.put(
+        f"{stack.base_url}/api/settings", headers={**admin, "If-Match": current.headers["etag"]}, json=body
+    )
+    assert updated.status_code == 200, updated.text
+
+
+def test_presence_marks_a_disconnected_agent_away_and_a_reconnect_cancels_it(stack: LocalStack) -> None:
+    put_grace(stack, 1)
+    began = time.time()
+    gone, back = "erin", "dave"
+    tokens = {name: token(stack, name) for name in (gone, back)}
+    ids = {name: claims_of(t)["sub"] for name, t in tokens.items()}
+    sfn = stack.client("stepfunctions")
+
+    async def scenario() -> None:
+        for name in (gone, back):
+            client = await WorkspaceClient.connect(ws_url(stack), tokens[name])
+            reply = await client.request("getState")
+            if reply["state"]["status"] == "Offline":
+                await client.request("login")
+            else:
+                await client.request("setStatus", status="Available")
+            await client.close()  # the last connection: the grace timer starts
+        # `back` returns within the grace period: its timer is stopped
+        returning = await WorkspaceClient.connect(ws_url(stack), tokens[back])
+        await returning.request("whoami")
+        await asyncio.sleep(3)
+        assert (await returning.request("getState"))["state"]["status"] == "Available"
+        await returning.close()
+
+    asyncio.run(scenario())
+
+    arn = stack.provisioned.state_machine_arns["presence"]  # type: ignore[union-attr]
+    executions = [
+        e for e in sfn.list_executions(stateMachineArn=arn)["executions"] if e["startDate"].timestamp() >= began - 1
+    ]
+    outcomes = []
+    for execution in executions:
+        described = wait_for_execution(stack, execution["executionArn"])
+        if described["status"] == "SUCCEEDED":
+            outcomes.append(json.loads(described["output"]))
+        else:
+            outcomes.append({"status": described["status"]})
+    state = agents.load_state(ids[gone], "").state
+    assert state.status.value == "Away", outcomes
+    assert state.reason is not None and state.reason.code == "Disconnected"
+    assert agents.presence_timer(ids[gone]) is None
+
+    assert {"agentId": ids[gone], "outcome": "away", "status": "Away"} in outcomes, outcomes
+    assert {"status": "ABORTED"} in outcomes  # the returning agent's timer was stopped
