@@ -1,27 +1,109 @@
-"""The HTTP API application (Powertools resolver): authentication of the JWT claims, error mapping, routes.
+"""The HTTP API application (Powertools resolver): who is calling, error mapping, routes, OpenAPI document.
 
-API Gateway's JWT authorizer has verified the token before the handler runs; the resolver turns the
-claims into a principal and every AgentDeskError into a JSON error with its stable code.
+API Gateway's JWT authorizer has verified the token before the handler runs. In depth, the resolver checks
+the claims again (issuer = our user pool, audience = our app client), then the least role the matched route
+declares (its `x-agentdesk-role`), then the body size — in that order, and before a malformed body is
+reported — and turns every refusal into `{"error": {"code", "message", "field"?}}` with a stable code.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi import swagger_ui
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ResponseValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
+from agentdesk.contracts.config import PUBLIC, ROLE_EXTENSION
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
-from agentdesk.domain.identity import Principal, principal_from_claims
+from agentdesk.domain.identity import Principal, Role, at_least, principal_from_claims
+from agentdesk.platform.observability import logger
+from agentdesk.platform.settings import get_settings
+from agentdesk.services.config_api import documented_responses
+from agentdesk.services.config_api import router as config_router
 from agentdesk.services.identity import me
 
-app = APIGatewayHttpResolver(enable_validation=True)
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_SCHEME = "cognitoJwt"
+
+app = APIGatewayHttpResolver(
+    enable_validation=True,
+    # A response that does not match its model is our bug: 500, never a 400 blamed on the client.
+    response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+)
+app.configure_openapi(
+    title="Agent Desk API",
+    version="1",
+    description="The config API of Agent Desk and the signed-in user's identity. Every operation needs a "
+    "Cognito IdToken (Authorization: Bearer ...) and names the least role that may call it in "
+    "`x-agentdesk-role`: agent < supervisor < admin. Errors carry a stable `code` (ErrorCode).",
+    security_schemes={
+        SECURITY_SCHEME: HTTPBearer(
+            bearerFormat="JWT", description="The IdToken of a user of the Agent Desk Cognito user pool."
+        )
+    },
+    security=[{SECURITY_SCHEME: []}],
+)
 
 
 def _json_error(err: AgentDeskError) -> Response[dict[str, Any]]:
-    return Response(
-        status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()}
-    )
+    return Response(status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()})
+
+
+# --- who is calling --------------------------------------------------------------------------------
+
+
+def current_principal() -> Principal:
+    """The caller, from the claims the JWT authorizer verified; 401 unless they come from our pool and client."""
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    if not claims.get("sub"):
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "Sign in: the request carries no verified identity.")
+    settings = get_settings()
+    if claims.get("iss") != settings.issuer:
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued by the Agent Desk user pool.")
+    if settings.user_pool_client_id not in (claims.get("aud"), claims.get("client_id")):
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued to the Agent Desk app.")
+    principal = principal_from_claims(claims)
+    if principal is None:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "Your account has no Agent Desk role.")
+    return principal
+
+
+def _guard() -> None:
+    """Authenticate (401), authorize against the route's least role (403), then limit the body (413)."""
+    route = app.context.get("_route")
+    required = ((route.openapi_extensions or {}) if route else {}).get(ROLE_EXTENSION, Role.AGENT.value)
+    if required != PUBLIC:
+        principal = current_principal()
+        if not at_least(principal.role, Role(required)):
+            raise AgentDeskError(ErrorCode.FORBIDDEN, f"This needs the {required} role; you are {principal.role}.")
+        app.append_context(principal=principal)
+    body = app.current_event.body or ""
+    size = len(body) * 3 // 4 if app.current_event.is_base64_encoded else len(body.encode())
+    if size > MAX_BODY_BYTES:
+        raise AgentDeskError(
+            ErrorCode.PAYLOAD_TOO_LARGE, f"The body is {size} bytes; the limit is {MAX_BODY_BYTES}.", "body"
+        )
+
+
+def _guard_middleware(resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    _guard()
+    resolver.append_context(request_read=True)
+    return next_middleware(resolver)
+
+
+app.use(middlewares=[_guard_middleware])
+
+
+# --- refusals --------------------------------------------------------------------------------------
 
 
 @app.exception_handler(AgentDeskError)
@@ -29,23 +111,116 @@ def _agentdesk_error(exc: AgentDeskError) -> Response[dict[str, Any]]:
     return _json_error(exc)
 
 
+def _bad_request(field: str, message: str) -> Response[dict[str, Any]]:
+    """A malformed request, unless the caller may not make it at all (those refusals come first)."""
+    try:
+        _guard()
+    except AgentDeskError as refusal:
+        return _json_error(refusal)
+    return _json_error(AgentDeskError(ErrorCode.BAD_REQUEST, message, field))
+
+
 @app.exception_handler(RequestValidationError)
 def _validation_error(exc: RequestValidationError) -> Response[dict[str, Any]]:
-    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
-    field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")) or "body"
-    return _json_error(AgentDeskError(ErrorCode.BAD_REQUEST, f"{field}: {first.get('msg')}", field))
+    errors = list(exc.errors()) or [{"loc": ("body",), "msg": "invalid request", "type": ""}]
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return _bad_request("body", "The body is not valid JSON.")
+    location = [str(p) for p in first.get("loc", ())]
+    field = (".".join(location[1:]) or location[0]) if location else "body"
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return _bad_request(field, f"{field}: {message}{more}")
 
 
-def current_principal() -> Principal:
-    """The caller, from the claims the JWT authorizer verified."""
-    claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    principal = principal_from_claims(claims) if claims.get("sub") else None
-    if principal is None:
-        raise AgentDeskError(ErrorCode.FORBIDDEN, "Your account has no Agent Desk role.")
-    return principal
+@app.exception_handler(ResponseValidationError)
+def _response_error(exc: ResponseValidationError) -> Response[dict[str, Any]]:
+    logger.error("response does not match its model", errors=exc.errors())
+    return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
 
 
-@app.get("/api/me")
+@app.not_found
+def _not_found(_exc: NotFoundError) -> Response[dict[str, Any]]:
+    return _json_error(AgentDeskError(ErrorCode.NOT_FOUND, "There is no such resource or method."))
+
+
+@app.exception_handler(Exception)
+def _unexpected(exc: Exception) -> Response[dict[str, Any]]:
+    if not app.context.get("request_read"):
+        # Failed while reading the request (undecodable body, unsupported content type, absurd nesting).
+        return _bad_request("body", "The request body could not be read; send UTF-8 JSON (application/json).")
+    logger.exception("request failed")
+    return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
+
+
+# --- routes ----------------------------------------------------------------------------------------
+
+
+@app.get(
+    "/api/me",
+    summary="The signed-in user",
+    operation_id="getMe",
+    tags=["Me"],
+    responses=documented_responses({200: {"description": "The user's id, username, name, email and role."}}),
+    openapi_extensions={ROLE_EXTENSION: Role.AGENT.value},
+)
 def get_me() -> dict[str, Any]:
     """The signed-in user's identity and role."""
     return me(current_principal())
+
+
+app.include_router(config_router)
+
+
+@cache
+def openapi_document() -> str:
+    """The OpenAPI document of every route, as served (routes do not change after import).
+
+    Powertools documents its own validation error (422 HTTPValidationError) and response validation error
+    on every operation; this API answers those cases with its ErrorResponse (400, 500) instead.
+    """
+    document = json.loads(app.get_openapi_json_schema())
+    error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            for status, response in list(responses.items()):
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if schema.get("$ref", "").endswith(("/HTTPValidationError", "/ResponseValidationError")):
+                    del responses[status]
+                if response.get("content") == {}:
+                    del response["content"]
+            responses.setdefault(
+                "500",
+                {
+                    "description": "INTERNAL_ERROR: something went wrong on our side.",
+                    "content": {"application/json": {"schema": error_ref}},
+                },
+            )
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    return json.dumps(document, indent=2)
+
+
+@app.get("/api/openapi.json", include_in_schema=False, openapi_extensions={ROLE_EXTENSION: PUBLIC})
+def get_openapi() -> Response[str]:
+    return Response(status_code=200, content_type="application/json", body=openapi_document())
+
+
+@app.get("/api/docs", include_in_schema=False, compress=True, openapi_extensions={ROLE_EXTENSION: PUBLIC})
+def get_docs() -> Response[str]:
+    """Swagger UI over the same document (Powertools' page, self-contained: no CDN)."""
+    if (app.current_event.query_string_parameters or {}).get("format") == "json":
+        return get_openapi()
+    assets = Path(swagger_ui.__file__).parent
+    html = generate_swagger_html(
+        openapi_document().replace("</", "<\\/"),
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        "",
+        None,
+        False,
+    )
+    return Response(status_code=200, content_type="text/html", body=html)

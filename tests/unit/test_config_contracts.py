@@ -1,0 +1,137 @@
+"""The config API's bodies: what each one accepts and refuses on its own (a 400 before any lookup)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from agentdesk.contracts.config import (
+    Body,
+    CannedMessageInput,
+    DispositionSetInput,
+    ErrorResponse,
+    IntegrationInput,
+    PauseCodeInput,
+    QueueInput,
+    SiteInput,
+    SkillInput,
+    TeamInput,
+    UserCreate,
+    UserUpdate,
+    WorkspaceSettings,
+    WorkspaceSettingsInput,
+)
+from agentdesk.contracts.errors import ErrorCode
+
+USER = {"username": "ann", "name": "Ann", "email": "ann@example.com", "role": "agent"}
+OUTCOMES = {"Success": ["Sale"], "Unsure": ["Callback"], "Fail": ["No"]}
+VALID: dict[type[BaseModel], dict[str, Any]] = {
+    SkillInput: {"name": "Billing"},
+    SiteInput: {"name": "London", "timeZone": "Europe/London"},
+    TeamInput: {"name": "Care", "supervisorIds": ["u1"]},
+    QueueInput: {"name": "Billing"},
+    PauseCodeInput: {"label": "Lunch", "status": "Away"},
+    DispositionSetInput: {"name": "Sales", "outcomes": OUTCOMES},
+    CannedMessageInput: {"title": "Hi", "body": "Hi {{contact.firstName}}"},
+    IntegrationInput: {"name": "Voice"},
+    UserCreate: USER,
+    UserUpdate: {k: v for k, v in USER.items() if k != "username"},
+    WorkspaceSettingsInput: {},
+}
+
+
+def problems(model: type[BaseModel], data: Any) -> list[str]:
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return [".".join(str(p) for p in e["loc"]) for e in exc.errors()]
+    return []
+
+
+@pytest.mark.parametrize("model", list(VALID), ids=lambda m: m.__name__)
+def test_every_body_accepts_its_example_and_refuses_unknown_fields(model: type[BaseModel]) -> None:
+    assert issubclass(model, Body)
+    assert problems(model, VALID[model]) == []
+    assert problems(model, {**VALID[model], "extra": 1}) == ["extra"]
+
+
+@pytest.mark.parametrize("model", list(VALID), ids=lambda m: m.__name__)
+def test_every_body_refuses_wrong_types(model: type[BaseModel]) -> None:
+    assert problems(model, "a string") != []
+    assert problems(model, [VALID[model]]) != []
+
+
+@pytest.mark.parametrize(("proficiency", "ok"), [(0, False), (1, True), (5, True), (6, False), ("3", False)])
+def test_proficiency_is_1_to_5(proficiency: Any, ok: bool) -> None:
+    found = problems(UserCreate, {**USER, "skills": [{"skillId": "k", "proficiency": proficiency}]})
+    assert found == ([] if ok else ["skills.0.proficiency"])
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, False), (1, True), (20, True), (21, False)])
+def test_max_concurrent_is_1_to_20_default_5(value: int, ok: bool) -> None:
+    assert problems(UserCreate, {**USER, "maxConcurrent": value}) == ([] if ok else ["maxConcurrent"])
+    assert UserCreate.model_validate(USER).maxConcurrent == 5
+
+
+def test_user_rules() -> None:
+    assert problems(UserCreate, {**USER, "permanentPassword": True}) != []
+    assert problems(UserCreate, {**USER, "password": "short"}) == ["password"]
+    twice = [{"skillId": "k", "proficiency": 1}, {"skillId": "k", "proficiency": 2}]
+    assert problems(UserCreate, {**USER, "skills": twice}) != []
+    assert problems(UserCreate, {**USER, "email": "nope"}) == ["email"]
+    assert problems(UserCreate, {**USER, "autoAnswer": "sometimes"}) == ["autoAnswer"]
+    assert problems(UserCreate, {**USER, "username": "a b"}) == ["username"]
+    assert problems(UserUpdate, {**USER}) == ["username"]  # the username cannot change
+
+
+def test_names_are_trimmed_and_must_not_be_blank() -> None:
+    assert SkillInput.model_validate({"name": "  Billing  "}).name == "Billing"
+    assert problems(SkillInput, {"name": "   "}) == ["name"]
+    assert problems(SkillInput, {"name": "x" * 81}) == ["name"]
+
+
+def test_time_zones_must_exist() -> None:
+    assert problems(SiteInput, {"name": "Mars", "timeZone": "Mars/Olympus_Mons"}) == ["timeZone"]
+    assert problems(WorkspaceSettingsInput, {"defaultTimeZone": "Nowhere"}) == ["defaultTimeZone"]
+
+
+def test_canned_messages_use_known_variables_only() -> None:
+    assert problems(CannedMessageInput, {"title": "T", "body": "Hi {{contact.shoeSize}}"}) == ["body"]
+    assert problems(CannedMessageInput, {"title": "T", "body": "Hi {{contact.firstName"}) == ["body"]
+
+
+def test_disposition_sets_need_every_category() -> None:
+    assert problems(DispositionSetInput, {"name": "D", "outcomes": {**OUTCOMES, "Fail": []}}) == ["outcomes.Fail"]
+    assert problems(DispositionSetInput, {"name": "D", "outcomes": {**OUTCOMES, "Maybe": ["x"]}}) == ["outcomes.Maybe"]
+    assert problems(DispositionSetInput, {"name": "D", "outcomes": {**OUTCOMES, "Fail": ["sale"]}}) == ["outcomes"]
+
+
+def test_pause_code_status_is_away_or_busy() -> None:
+    assert problems(PauseCodeInput, {"label": "Nap", "status": "Offline"}) == ["status"]
+    assert PauseCodeInput.model_validate({"label": "Nap", "status": "Busy"}).productive is False
+
+
+def test_team_supervisors_are_unique() -> None:
+    assert problems(TeamInput, {"name": "T", "supervisorIds": ["u", "u"]}) != []
+
+
+def test_settings_defaults() -> None:
+    defaults = WorkspaceSettings(version=0)
+    assert defaults.presenceGraceSeconds == 60
+    assert defaults.defaultWrapUpTimeoutSeconds == 120
+    assert defaults.defaultTimeZone == "UTC"
+    assert defaults.autoLogoffAtMidnight is True
+
+
+def test_queue_limits() -> None:
+    assert problems(QueueInput, {"name": "Q", "slaTargetSeconds": 0}) == ["slaTargetSeconds"]
+    assert problems(QueueInput, {"name": "Q", "wrapUpTimeoutSeconds": 5}) == ["wrapUpTimeoutSeconds"]
+    assert problems(QueueInput, {"name": "Q", "requiredSkillId": "has space"}) == ["requiredSkillId"]
+
+
+def test_the_error_body_schema_lists_every_error_code() -> None:
+    schema = ErrorResponse.model_json_schema()
+    assert schema["$defs"]["ErrorCode"]["enum"] == [code.value for code in ErrorCode]
+    assert ErrorCode.INVALID_REFERENCE.value == "INVALID_REFERENCE"
