@@ -16,6 +16,7 @@ from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
@@ -64,7 +65,7 @@ class Orchestration(Construct):
             for fn in specs
             for t in fn.triggers
             if isinstance(t, wiring.StateMachineTask) and t.state_machine not in machines
-        } | {name for fn in specs for name in fn.starts if name not in machines}
+        } | {name for fn in specs for name in (*fn.starts, *fn.schedules) if name not in machines}
         if unknown:
             raise KeyError(f"functions refer to undeclared state machines: {sorted(unknown)}")
 
@@ -137,6 +138,57 @@ class Orchestration(Construct):
                     "chosen at run time (the interaction id), so the ARN ends in a wildcard.",
                     applies_to=[regex(rf"^Resource::arn:<AWS::Partition>:states:.*:execution:.*{re.escape(name)}:\*$")],
                 )
+            schedulers = [fn for fn in specs if name in fn.schedules]
+            if schedulers:
+                self._schedules_for(name, arn, schedulers, functions, roles)
+
+    def _schedules_for(
+        self,
+        name: str,
+        machine_arn: str,
+        specs: Sequence[wiring.Function],
+        functions: Mapping[str, lambda_.Function],
+        roles: Mapping[str, iam.IRole],
+    ) -> None:
+        """Functions that keep EventBridge Scheduler schedules for a machine: a schedule group, the role the
+        Scheduler assumes to start the machine, and rights to manage schedules in that group only."""
+        stack = Stack.of(self)
+        group = scheduler.CfnScheduleGroup(self, f"{_pascal(name)}Schedules", name=f"{stack.stack_name}-{name}")
+        invoker = iam.Role(
+            self,
+            f"{_pascal(name)}SchedulerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+            ),
+            description=f"EventBridge Scheduler starts the {name} state machine",
+        )
+        invoker.add_to_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[machine_arn]))
+        schedules_arn = stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{group.name}/*")
+        for fn in specs:
+            roles[fn.name].add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=[
+                        "scheduler:CreateSchedule",
+                        "scheduler:UpdateSchedule",
+                        "scheduler:DeleteSchedule",
+                        "scheduler:GetSchedule",
+                    ],
+                    resources=[schedules_arn],
+                )
+            )
+            roles[fn.name].add_to_principal_policy(
+                iam.PolicyStatement(actions=["iam:PassRole"], resources=[invoker.role_arn])
+            )
+            functions[fn.name].add_environment(state_machine_env_var(name), machine_arn)
+            functions[fn.name].add_environment("SCHEDULE_GROUP", str(group.name))
+            functions[fn.name].add_environment("SCHEDULER_ROLE_ARN", invoker.role_arn)
+            suppress(
+                roles[fn.name],
+                "IAM5",
+                f"Manages the schedules of the {name} group only; schedule names are chosen at run time "
+                "(one per site), so the ARN ends in a wildcard.",
+                applies_to=[regex(r"^Resource::arn:<AWS::Partition>:scheduler:.*:schedule/.*/\*$")],
+            )
 
 
 def _pascal(name: str) -> str:

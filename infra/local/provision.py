@@ -29,6 +29,8 @@ class Provisioned:
     user_pool_client_id: str
     state_machine_arns: dict[str, str]
     streams: dict[str, str]
+    schedule_group: str
+    scheduler_role_arn: str
 
 
 def table_name(key: str) -> str:
@@ -142,4 +144,7 @@ def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned
         streams[key] = f"agentdesk-{key}"
         kinesis.create_stream(StreamName=streams[key], ShardCount=1)
     machines = create_state_machines(client("stepfunctions"), runtime, region)
-    return Provisioned(tables, pool_id, client_id, machines, streams)
+    group = "agentdesk"
+    client("scheduler").create_schedule_group(Name=group)
+    role = f"arn:aws:iam::{ACCOUNT_ID}:role/agentdesk-scheduler"
+    return Provisioned(tables, pool_id, client_id, machines, streams, group, role)

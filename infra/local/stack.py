@@ -23,6 +23,7 @@ from infra.local.gateway import Gateway, GatewayConfig
 from infra.local.lambda_runtime import LambdaRuntime
 from infra.local.pollers import Poller
 from infra.local.provision import Provisioned, provision
+from infra.local.scheduler import LocalScheduler
 from infra.local.seed import DemoUser, seed_configuration, seed_users
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,7 @@ class LocalStack:
         self.runtime = LambdaRuntime(self.options.region)
         self.aws = LocalAws(self.options.host, self.options.aws_port, self.runtime)
         self.pollers = Poller(self.runtime, self.client, self.options.region)
+        self.scheduler = LocalScheduler(self.client)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -84,10 +86,11 @@ class LocalStack:
         else:
             install_defaults()
         self.timings["seed"] = time.perf_counter() - began
-        self._start_gateway(self.provisioned)
         self.pollers.start(self.provisioned.table_names, self.provisioned.streams)
-        # ready means consistent: the seed's events have reached their consumers (pushes, Kinesis)
+        # ready means consistent: the seed's events have reached their consumers before anyone can connect
         self.pollers.wait_idle(timeout=60)
+        self._start_gateway(self.provisioned)
+        self.scheduler.start()
         self.timings["ready"] = time.perf_counter() - began
         return self
 
@@ -113,6 +116,8 @@ class LocalStack:
         os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
         os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
         os.environ["EVENT_STREAM"] = provisioned.streams["events"]
+        os.environ["SCHEDULE_GROUP"] = provisioned.schedule_group
+        os.environ["SCHEDULER_ROLE_ARN"] = provisioned.scheduler_role_arn
         for key, arn in provisioned.state_machine_arns.items():
             os.environ[f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN"] = arn
         reset_settings()
@@ -148,6 +153,7 @@ class LocalStack:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        self.scheduler.stop()
         self.pollers.stop()
         if self._server is not None:
             self._server.should_exit = True

@@ -107,6 +107,7 @@ class Function:
     pushes: bool = False  # may post to WebSocket connections
     manages_users: bool = False  # may create, update and disable Cognito users and their groups
     starts: tuple[str, ...] = ()  # state machines it may start or stop
+    schedules: tuple[str, ...] = ()  # state machines it keeps EventBridge Scheduler schedules for
     publishes_to: tuple[str, ...] = ()  # Kinesis streams it writes
     timeout_seconds: int = 10
     memory_mb: int = 512
@@ -210,6 +211,7 @@ FUNCTIONS: tuple[Function, ...] = (
         triggers=(
             WebSocketRoute("$default"),
             WebSocketRoute("whoami"),
+            WebSocketRoute("ping"),
             WebSocketRoute("login"),
             WebSocketRoute("logoff"),
             WebSocketRoute("setStatus"),
@@ -241,6 +243,14 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"connections": Access.WRITE, "idempotency": Access.WRITE, "config": Access.READ},
         pushes=True,
         publishes_to=("events",),
+        timeout_seconds=30,
+    ),
+    Function(
+        name="site-schedules",
+        description="Keeps one EventBridge Scheduler schedule per site: the midnight logoff in the site's time zone.",
+        triggers=(TableStream("events"),),
+        tables={"config": Access.READ},
+        schedules=("scheduled-logoff",),
         timeout_seconds=30,
     ),
     Function(

@@ -1,0 +1,125 @@
+"""Every site has a midnight logoff schedule in its time zone, kept in step with the sites through the
+events stream; when the local scheduler reaches a site's midnight, that site's agents are logged off."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from agentdesk.store import agents, directory
+from agentdesk.store import config as config_store
+from infra.local.seed import DEMO_PASSWORD
+from infra.local.stack import LocalStack
+from tests.integration.local_stack import running_stack
+from tests.support import WorkspaceClient, claims_of, sign_in
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with running_stack() as running:
+        running.scheduler.stop()  # the test moves the scheduler's clock itself
+        yield running
+
+
+def schedule(stack: LocalStack, name: str) -> dict[str, Any] | None:
+    client = stack.client("scheduler")
+    try:
+        return dict(client.get_schedule(Name=name, GroupName="agentdesk"))
+    except client.exceptions.ResourceNotFoundException:
+        return None
+
+
+def eventually(check: Callable[[], Any], timeout: float = 15) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+def admin(stack: LocalStack) -> dict[str, str]:
+    assert stack.provisioned is not None
+    token = sign_in(stack.aws_endpoint, stack.provisioned.user_pool_client_id, "ada", DEMO_PASSWORD)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_each_seeded_site_and_the_siteless_agents_have_a_midnight_schedule(stack: LocalStack) -> None:
+    assert stack.provisioned is not None
+    expected = {
+        "logoff-site-london": "Europe/London",
+        "logoff-site-new-york": "America/New_York",
+        "logoff-site-madrid": "Europe/Madrid",
+        "logoff-no-site": config_store.workspace_settings().defaultTimeZone,
+    }
+    for name, zone in expected.items():
+        found = eventually(lambda name=name: schedule(stack, name))
+        assert found is not None, name
+        assert found["ScheduleExpression"] == "cron(0 0 * * ? *)"
+        assert found["ScheduleExpressionTimezone"] == zone
+        assert found["Target"]["Arn"] == stack.provisioned.state_machine_arns["scheduled-logoff"]
+        site = None if name == "logoff-no-site" else name.removeprefix("logoff-")
+        assert json.loads(found["Target"]["Input"]) == {"siteId": site}
+
+
+def test_site_changes_move_the_schedule(stack: LocalStack) -> None:
+    headers = admin(stack)
+    api = f"{stack.base_url}/api/sites"
+    created = httpx.post(api, headers=headers, json={"name": "Tokyo", "timeZone": "Asia/Tokyo"})
+    assert created.status_code == 201, created.text
+    site_id = created.json()["id"]
+    name = f"logoff-{site_id}"
+    assert eventually(lambda: (schedule(stack, name) or {}).get("ScheduleExpressionTimezone") == "Asia/Tokyo")
+
+    moved = httpx.put(
+        f"{api}/{site_id}",
+        headers={**headers, "If-Match": created.headers["etag"]},
+        json={"name": "Tokyo", "timeZone": "Asia/Seoul"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert eventually(lambda: (schedule(stack, name) or {}).get("ScheduleExpressionTimezone") == "Asia/Seoul")
+
+    gone = httpx.delete(f"{api}/{site_id}", headers={**headers, "If-Match": moved.headers["etag"]})
+    assert gone.status_code in (200, 204), gone.text
+    assert eventually(lambda: schedule(stack, name) is None)
+
+
+def test_midnight_in_madrid_logs_off_the_madrid_agents_only(stack: LocalStack) -> None:
+    assert stack.provisioned is not None
+    client_id = stack.provisioned.user_pool_client_id
+    names = ("alice", "bob", "carol", "dave", "erin")
+    tokens = {n: sign_in(stack.aws_endpoint, client_id, n, DEMO_PASSWORD) for n in names}
+    ids = {n: claims_of(t)["sub"] for n, t in tokens.items()}
+    sites = {n: directory.agent_profile(ids[n]).site_id for n in names}  # type: ignore[union-attr]
+    madrid = {n for n in names if sites[n] == "site-madrid"}
+    assert madrid and madrid != set(names)
+
+    async def log_in_everyone() -> None:
+        for name in names:
+            client = await WorkspaceClient.connect(f"ws://127.0.0.1:{stack.options.port}/ws", tokens[name])
+            assert (await client.request("login"))["type"] == "ack"
+            await client.close()
+
+    asyncio.run(log_in_everyone())
+
+    midnight = datetime(2026, 11, 24, tzinfo=ZoneInfo("Europe/Madrid")).astimezone(UTC)
+    stack.scheduler.tick(now=midnight - timedelta(seconds=30))  # nothing is due yet
+    started = stack.scheduler.tick(now=midnight + timedelta(seconds=30))
+    assert [name for name, _ in stack.scheduler.fired] == ["logoff-site-madrid"]
+    sfn = stack.client("stepfunctions")
+    result = eventually(lambda: sfn.describe_execution(executionArn=started[0])["status"] != "RUNNING")
+    assert result
+    assert sfn.describe_execution(executionArn=started[0])["status"] == "SUCCEEDED"
+    for name in names:
+        state = agents.load_state(ids[name], "").state
+        assert state.status.value == ("Offline" if name in madrid else "Available"), name
+    for name in madrid:
+        assert agents.history(ids[name], "session")[-1]["logoffReason"] == "AUTO"
