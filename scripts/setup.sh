@@ -20,7 +20,7 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 echo "==> Python packages (requirements.lock)"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3" "setuptools==84.2.1"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 
