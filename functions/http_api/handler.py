@@ -1,4 +1,4 @@
-"""The signed-in user's HTTP API behind the Cognito JWT authorizer."""
+"""The HTTP API behind the Cognito JWT authorizer: the signed-in user (/api/me) and the config API."""
 
 from typing import Any
 

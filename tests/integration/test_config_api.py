@@ -582,3 +582,38 @@ def test_unknown_ids_and_routes_are_404(http_client: HttpClient, method: str, pa
     body = {"name": "Q"} if method == "PUT" else None
     result = http_client.call(method, path, body, headers={"If-Match": '"1"'})
     assert (result.status, result.error_code) == (404, "NOT_FOUND")
+
+
+# --- races the If-Match check cannot see: the transaction's conditions decide ----------------------------
+
+
+def test_a_concurrent_update_loses_at_the_transaction(aws: AwsStack, http_client: HttpClient) -> None:
+    from agentdesk.contracts.errors import AgentDeskError
+    from agentdesk.contracts.events import SYSTEM
+
+    skill_id = skill(http_client)
+    read_by_both = store.get(store.Kind.SKILL, skill_id)
+    assert read_by_both is not None
+    store.replace(read_by_both, {"name": "First", "description": ""}, SYSTEM)
+    with pytest.raises(AgentDeskError) as lost:
+        store.replace(read_by_both, {"name": "Second", "description": ""}, SYSTEM)
+    assert lost.value.code.value == "CONFLICT"
+    with pytest.raises(AgentDeskError):
+        store.delete(read_by_both, SYSTEM)
+    assert http_client.get(f"/api/skills/{skill_id}").body["name"] == "First"
+    assert [e["data"]["change"] for e in events(aws)] == ["created", "updated"]
+
+
+def test_a_reference_deleted_meanwhile_fails_the_transaction(aws: AwsStack, http_client: HttpClient) -> None:
+    from agentdesk.contracts.errors import AgentDeskError
+    from agentdesk.contracts.events import SYSTEM
+    from agentdesk.domain.config_rules import references_of
+
+    skill_id = skill(http_client)
+    document = {"name": "Billing", "requiredSkillId": skill_id}
+    references = references_of(store.Kind.QUEUE, document)  # checked while the skill still existed
+    assert http_client.delete(f"/api/skills/{skill_id}").status == 204
+    with pytest.raises(AgentDeskError) as refused:
+        store.create(store.Kind.QUEUE, "q1", document, SYSTEM, references)
+    assert (refused.value.code.value, refused.value.field) == ("INVALID_REFERENCE", "requiredSkillId")
+    assert store.get(store.Kind.QUEUE, "q1") is None

@@ -17,7 +17,6 @@ import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -60,7 +59,6 @@ from agentdesk.domain.config_rules import (
 )
 from agentdesk.platform import clock
 from agentdesk.platform.ids import new_id
-from agentdesk.platform.settings import get_settings
 from agentdesk.store.binding import bind
 from agentdesk.store.events import EventRecord, record_of
 
@@ -103,9 +101,10 @@ def _claims() -> type[NameClaim]:
     return bind(NameClaim, "config_table")
 
 
-@cache
-def _connection(region: str) -> Connection:
-    return Connection(region=region)
+def _connection() -> Connection:
+    # The model's own connection: rebuilt by `bind` when the table or region changes, never stale.
+    connection: Connection = _items()._get_connection().connection
+    return connection
 
 
 @dataclass(frozen=True)
@@ -223,9 +222,8 @@ class _Transaction:
         return [label for label, _ in self.checks] + [d[0] for d in self.deletes] + [p[0] for p in self.puts]
 
     def commit(self, change: Change) -> None:
-        settings = get_settings()
         try:
-            with TransactWrite(connection=_connection(settings.region)) as transaction:
+            with TransactWrite(connection=_connection()) as transaction:
                 items = _items()
                 for _, ref in self.checks:
                     transaction.condition_check(items, ref.kind.value, ref.id, condition=items.pk.exists())

@@ -6,6 +6,7 @@ client can act on (username taken, password too weak) become AgentDeskErrors; an
 
 from __future__ import annotations
 
+import os
 from contextlib import suppress
 from functools import cache
 from typing import Any
@@ -21,13 +22,15 @@ GROUPS: dict[Role, str] = {role: group for group, role in GROUP_ROLES.items()}
 
 
 @cache
-def _client(region: str) -> Any:
-    return boto3.client("cognito-idp", region_name=region)
+def _client(region: str, endpoint: str | None) -> Any:
+    return boto3.client("cognito-idp", region_name=region, endpoint_url=endpoint)
 
 
 def _cognito() -> tuple[Any, str]:
     settings = get_settings()
-    return _client(settings.region), settings.user_pool_id
+    # Keyed on the endpoint too: the local stack points AWS_ENDPOINT_URL at its own AWS in the same process.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get("AWS_ENDPOINT_URL")
+    return _client(settings.region, endpoint), settings.user_pool_id
 
 
 def _refusal(exc: ClientError) -> AgentDeskError | None:
