@@ -434,12 +434,17 @@ _ERROR_DESCRIPTIONS = {
     422: "INVALID_REFERENCE: a field names an item that does not exist or cannot be used there.",
     428: "PRECONDITION_REQUIRED: If-Match is missing.",
 }
-ETAG_HEADER = {
+# OpenAPI header objects ("required" is valid OpenAPI; Powertools' TypedDict just does not list it).
+ETAG_HEADER: Any = {
     "description": "The version of the item; send it back as If-Match.",
     "required": True,
     "schema": {"type": "string"},
 }
-LOCATION_HEADER = {"description": "The URL of the new item.", "required": True, "schema": {"type": "string"}}
+LOCATION_HEADER: Any = {
+    "description": "The URL of the new item.",
+    "required": True,
+    "schema": {"type": "string"},
+}
 
 
 def documented_responses(success: dict[int, OpenAPIResponse], *errors: int) -> dict[int, OpenAPIResponse]:

@@ -142,7 +142,7 @@ DISPOSITION_SETS: tuple[tuple[str, str, dict[str, list[str]]], ...] = (
     ),
 )
 # (id, name, required skill, disposition set, SLA target seconds)
-QUEUES = (
+QUEUES: tuple[tuple[str, str, str | None, str, int], ...] = (
     ("queue-general", "General", None, "dispositions-service", 30),
     ("queue-billing", "Billing", "skill-billing", "dispositions-service", 20),
     ("queue-technical", "Technical Support", "skill-technical", "dispositions-service", 45),
@@ -161,7 +161,8 @@ SKILL_PROFILES: tuple[tuple[tuple[str, int], ...], ...] = (
     (("skill-spanish", 5), ("skill-billing", 3), ("skill-sales", 2)),
     (("skill-sales", 4), ("skill-technical", 2)),
 )
-CANNED_MESSAGES = (
+# (id, title, body, queue or None for every queue)
+CANNED_MESSAGES: tuple[tuple[str, str, str, str | None], ...] = (
     (
         "canned-greeting",
         "Greeting",
@@ -219,15 +220,17 @@ def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
     for set_id, name, outcomes in DISPOSITION_SETS:
         body = DispositionSetInput.model_validate({"name": name, "outcomes": outcomes})
         put(Kind.DISPOSITION_SET, set_id, body.model_dump(mode="json"))
-    for queue_id, name, skill_id, set_id, sla in QUEUES:
-        queue = QueueInput(name=name, requiredSkillId=skill_id, dispositionSetId=set_id, slaTargetSeconds=sla)
+    for queue_id, name, required_skill, dispositions, sla in QUEUES:
+        queue = QueueInput(
+            name=name, requiredSkillId=required_skill, dispositionSetId=dispositions, slaTargetSeconds=sla
+        )
         put(Kind.QUEUE, queue_id, queue.model_dump(mode="json"))
     settings = WorkspaceSettingsInput(
         generalQueueId="queue-general", defaultDispositionSetId="dispositions-service", defaultTimeZone="Europe/London"
     )
     put(Kind.SETTINGS, SETTINGS_ID, settings.model_dump(mode="json"))
-    for message_id, title, text, queue_id in CANNED_MESSAGES:
-        message = CannedMessageInput(title=title, body=text, queueId=queue_id)
+    for message_id, title, text, only_in in CANNED_MESSAGES:
+        message = CannedMessageInput(title=title, body=text, queueId=only_in)
         put(Kind.CANNED_MESSAGE, message_id, message.model_dump(mode="json"))
 
     supervisors = [u for u in users if u.role is Role.SUPERVISOR] or [u for u in users if u.role is Role.ADMIN]
