@@ -20,9 +20,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "principalId": principal.user_id,
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [
-                {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event["methodArn"]}
-            ],
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event["methodArn"]}],
         },
         "context": principal.to_dict(),
     }

@@ -24,9 +24,7 @@ def send(connection_id: str, message: dict[str, Any]) -> bool:
     """Send one message; False when the connection no longer exists."""
     client = _client(get_settings().ws_management_endpoint)
     try:
-        client.post_to_connection(
-            ConnectionId=connection_id, Data=json.dumps(message, separators=(",", ":")).encode()
-        )
+        client.post_to_connection(ConnectionId=connection_id, Data=json.dumps(message, separators=(",", ":")).encode())
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("GoneException", "410"):
             return False
