@@ -6,18 +6,16 @@ A connection that is gone (410) is reported back so the caller deletes it.
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from agentdesk.platform import aws
 from agentdesk.platform.settings import get_settings
 
 
-@cache
 def _client(endpoint: str) -> Any:
-    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint, region_name=get_settings().region)
+    return aws.client("apigatewaymanagementapi", endpoint_url=endpoint)
 
 
 def send(connection_id: str, message: dict[str, Any]) -> bool:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
-from agentdesk.platform.settings import get_settings
+from agentdesk.platform import aws
 from agentdesk.platform.workflows import state_machine_arn
 
 
-@cache
-def _client(region: str) -> Any:
-    return boto3.client("scheduler", region_name=region)
+def _client() -> Any:
+    return aws.client("scheduler")
 
 
 def _group() -> str:
@@ -25,7 +22,7 @@ def _group() -> str:
 
 def upsert(name: str, expression: str, time_zone: str, machine: str, payload: dict[str, Any]) -> None:
     """Create or update a schedule that starts `machine` with `payload` (flexible window off)."""
-    client = _client(get_settings().region)
+    client = _client()
     request = {
         "Name": name,
         "GroupName": _group(),
@@ -50,7 +47,7 @@ def upsert(name: str, expression: str, time_zone: str, machine: str, payload: di
 
 def delete(name: str) -> None:
     try:
-        _client(get_settings().region).delete_schedule(Name=name, GroupName=_group())
+        _client().delete_schedule(Name=name, GroupName=_group())
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
@@ -58,7 +55,7 @@ def delete(name: str) -> None:
 
 def describe(name: str) -> dict[str, Any] | None:
     try:
-        return dict(_client(get_settings().region).get_schedule(Name=name, GroupName=_group()))
+        return dict(_client().get_schedule(Name=name, GroupName=_group()))
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ResourceNotFoundException":
             return None

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
-from agentdesk.platform.settings import get_settings
+from agentdesk.platform import aws
 
 
-@cache
-def _client(region: str) -> Any:
-    return boto3.client("stepfunctions", region_name=region)
+def _client() -> Any:
+    return aws.client("stepfunctions")
 
 
 def state_machine_arn(key: str) -> str:
@@ -25,7 +22,7 @@ def state_machine_arn(key: str) -> str:
 
 def start(key: str, name: str, payload: dict[str, Any]) -> str:
     """Start an execution; an execution of that name already running is returned, not duplicated."""
-    client = _client(get_settings().region)
+    client = _client()
     arn = state_machine_arn(key)
     try:
         result = client.start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))
@@ -39,7 +36,7 @@ def start(key: str, name: str, payload: dict[str, Any]) -> str:
 def stop(execution_arn: str, cause: str) -> None:
     """Stop an execution; one that has already finished is left as it is."""
     try:
-        _client(get_settings().region).stop_execution(executionArn=execution_arn, cause=cause)
+        _client().stop_execution(executionArn=execution_arn, cause=cause)
     except ClientError as exc:
         if exc.response["Error"]["Code"] not in ("ExecutionDoesNotExist", "ValidationException"):
             raise

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from pynamodb.models import Model
 
+from agentdesk.platform.aws import endpoint
 from agentdesk.platform.settings import get_settings
 
 M = TypeVar("M", bound=type[Model])
@@ -16,8 +17,11 @@ def bind(model: M, setting: str) -> M:
     settings = get_settings()
     table = getattr(settings, setting)
     meta = model.Meta  # type: ignore[attr-defined]
-    if getattr(meta, "table_name", None) != table or getattr(meta, "region", None) != settings.region:
+    target = (table, settings.region, endpoint())
+    if getattr(meta, "bound_to", None) != target:
         meta.table_name = table
         meta.region = settings.region
-        model._connection = None  # type: ignore[attr-defined]  # rebuild the connection for the new table
+        meta.host = endpoint()  # pynamodb's own endpoint setting; None in an AWS account
+        meta.bound_to = target
+        model._connection = None  # type: ignore[attr-defined]  # rebuild the connection for the new target
     return model

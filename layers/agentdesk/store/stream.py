@@ -3,24 +3,15 @@ in order."""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-import boto3
-
 from agentdesk.contracts.events import DomainEvent
+from agentdesk.platform import aws
 from agentdesk.platform.settings import get_settings
-
-
-@cache
-def _kinesis(region: str) -> Any:
-    return boto3.client("kinesis", region_name=region)
 
 
 def put_event(event: DomainEvent) -> str:
     """Write the event; returns its sequence number."""
     settings = get_settings()
-    result = _kinesis(settings.region).put_record(
+    result = aws.client("kinesis").put_record(
         StreamName=settings.event_stream,
         Data=event.model_dump_json().encode(),
         PartitionKey=event.partition_key,

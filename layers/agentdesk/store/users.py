@@ -6,31 +6,21 @@ client can act on (username taken, password too weak) become AgentDeskErrors; an
 
 from __future__ import annotations
 
-import os
 from contextlib import suppress
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.domain.identity import GROUP_ROLES, Role
+from agentdesk.platform import aws
 from agentdesk.platform.settings import get_settings
 
 GROUPS: dict[Role, str] = {role: group for group, role in GROUP_ROLES.items()}
 
 
-@cache
-def _client(region: str, endpoint: str | None) -> Any:
-    return boto3.client("cognito-idp", region_name=region, endpoint_url=endpoint)
-
-
 def _cognito() -> tuple[Any, str]:
-    settings = get_settings()
-    # Keyed on the endpoint too: the local stack points AWS_ENDPOINT_URL at its own AWS in the same process.
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get("AWS_ENDPOINT_URL")
-    return _client(settings.region, endpoint), settings.user_pool_id
+    return aws.client("cognito-idp"), get_settings().user_pool_id
 
 
 def _refusal(exc: ClientError) -> AgentDeskError | None:
