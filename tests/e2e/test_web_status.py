@@ -4,12 +4,13 @@ and a logoff that the agent sees without reloading."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from tests.e2e.browser import chromium
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.e2e
 # Agents the other browser and WebSocket tests leave alone; each test here owns one.
 TOOLBAR_AGENT = "dave"
 WATCHED_AGENT = "carol"
+REFUSED_AGENT = "erin"
 TIMER = re.compile(r"^\d{2}:\d{2}$")
 
 
@@ -205,3 +207,37 @@ def test_supervisor_forces_a_pause_and_a_logoff_that_the_agent_sees_live(
     expect(notice).to_have_text("A supervisor logged you off.")
     expect(toolbar(agent).get_by_role("button", name="Log in")).to_be_visible()
     assert agent.evaluate("window.__sameDocument === true"), "the agent's page was reloaded"
+
+
+def test_a_refused_request_shows_the_servers_message_and_changes_nothing(
+    new_page: Callable[[], Page], stack: Any
+) -> None:
+    page = new_page()
+
+    def ask_for_a_code_that_does_not_exist(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame.get("action") == "setStatus":
+                frame["reason"] = "no-such-code"
+            server.send(json.dumps(frame))
+
+        ws.on_message(to_server)
+
+    page.route_web_socket(re.compile(r"/ws\b"), ask_for_a_code_that_does_not_exist)
+    open_workspace_offline(page, stack, REFUSED_AGENT)
+    bar = toolbar(page)
+    bar.get_by_role("button", name="Log in").click()
+    expect_status(page, "Available")
+
+    bar.get_by_role("button", name="Pause").click()
+    page.get_by_role("menuitemradio", name="Break", exact=True).click()
+    alert = bar.get_by_role("alert")
+    expect(alert).to_contain_text("There is no pause code 'no-such-code'")
+    expect_status(page, "Available")
+    alert.get_by_role("button", name="Dismiss").click()
+    expect(bar.locator(".status-toolbar__error")).to_be_empty()
+
+    bar.get_by_role("button", name="Log off").click()
+    expect_status(page, "Offline")

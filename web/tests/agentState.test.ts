@@ -3,6 +3,7 @@ import {
   type PendingStatus,
   describePending,
   describeStatus,
+  explainState,
   isLockedByPendingLogoff,
   isNewer,
   mergeState,
@@ -125,5 +126,37 @@ describe("describing a state", () => {
       command: "logoff",
     });
     expect(parseChange({ cause: "someone" })).toBeNull();
+  });
+});
+
+describe("explainState", () => {
+  const change = (cause: "agent" | "supervisor" | "system", logoffKind: "forced" | "auto" | null = null) => ({
+    cause,
+    actorId: "x",
+    logoffKind,
+    command: null,
+  });
+
+  it("says nothing about the agent's own changes", () => {
+    expect(explainState(stateView({ status: "Away", reason: LUNCH }), change("agent"))).toBeNull();
+    expect(explainState(stateView(), null)).toBeNull();
+  });
+
+  it("names a supervisor's change", () => {
+    expect(explainState(stateView({ status: "Away", reason: LUNCH }), change("supervisor"))).toBe(
+      "A supervisor set your status to Away · Lunch.",
+    );
+    expect(explainState(stateView({ status: "Offline", version: 4 }), change("supervisor", "forced"))).toBe(
+      "A supervisor logged you off.",
+    );
+  });
+
+  it("explains the midnight logoff and the Away of a lost connection (even without the push)", () => {
+    expect(explainState(stateView({ status: "Offline" }), change("system", "auto"))).toMatch(/automatically/);
+    const disconnected = stateView({
+      status: "Away",
+      reason: { code: "Disconnected", label: "Disconnected", productive: false },
+    });
+    expect(explainState(disconnected, null)).toMatch(/connection was lost/);
   });
 });

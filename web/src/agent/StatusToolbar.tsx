@@ -10,9 +10,9 @@ import { useConnection } from "../ui/connectionContext";
 import { agentStateConnection } from "./actions";
 import {
   type AgentState,
-  type StateChange,
   describePending,
   describeStatus,
+  explainState,
   isLockedByPendingLogoff,
   isLoggedIn,
 } from "./agentState";
@@ -40,24 +40,6 @@ function useOwnState(): { snapshot: OwnStateSnapshot; feed: OwnStateFeed } {
     return () => feed.stop();
   }, [feed]);
   return { snapshot, feed };
-}
-
-/** Why the status changed when someone else changed it, in the agent's words; null for the agent's own change. */
-export function describeChange(state: AgentState, change: StateChange | null): string | null {
-  if (change === null || change.cause === "agent") return null;
-  const status = describeStatus(state.status, state.reason);
-  if (change.cause === "supervisor") {
-    if (state.status === "Offline") return "A supervisor logged you off.";
-    if (state.pending?.status === "Offline" && state.pending.cause === "supervisor") {
-      return "A supervisor is logging you off; it happens after wrap-up.";
-    }
-    return `A supervisor set your status to ${status}.`;
-  }
-  if (state.status === "Offline" && change.logoffKind === "auto") {
-    return "You were logged off automatically at the end of the day.";
-  }
-  if (state.reason?.code.toLowerCase() === "disconnected") return "You were set Away because your connection was lost.";
-  return null;
 }
 
 function announcement(state: AgentState, pendingText: string | null, changeText: string | null): string {
@@ -91,7 +73,7 @@ export function StatusToolbar() {
   const locked = state !== null && isLockedByPendingLogoff(state);
   const canAct = connected && state !== null && busy === null;
   const pendingText = state ? describePending(state) : null;
-  const changeText = state ? describeChange(state, snapshot.change) : null;
+  const changeText = state ? explainState(state, snapshot.change) : null;
 
   return (
     <section class="status-toolbar" aria-label="Your status" aria-busy={state === null}>

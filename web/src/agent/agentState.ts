@@ -163,3 +163,26 @@ export function describePending(state: AgentState): string | null {
   const when = state.activeInteractions > 0 ? "after the current interactions and wrap-up" : "after wrap-up";
   return `${what} ${when}`;
 }
+
+/**
+ * Why the status is what it is when the agent did not choose it: a supervisor's change, the midnight
+ * logoff, or the system's Away when the connection was lost. Null for the agent's own changes.
+ */
+export function explainState(state: AgentState, change: StateChange | null): string | null {
+  // Known from the state alone, so it is explained after a reload too.
+  if (state.status === "Away" && state.reason?.code.toLowerCase() === "disconnected") {
+    return "You were set Away because your connection was lost. Choose Available when you are ready.";
+  }
+  if (change === null || change.cause === "agent") return null;
+  if (change.cause === "supervisor") {
+    if (state.status === "Offline") return "A supervisor logged you off.";
+    if (state.pending?.status === "Offline" && state.pending.cause === "supervisor") {
+      return "A supervisor is logging you off; it happens after wrap-up.";
+    }
+    return `A supervisor set your status to ${describeStatus(state.status, state.reason)}.`;
+  }
+  if (state.status === "Offline" && change.logoffKind === "auto") {
+    return "You were logged off automatically at the end of the day.";
+  }
+  return null;
+}
