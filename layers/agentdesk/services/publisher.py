@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from agentdesk.contracts.events import DomainEvent
 from agentdesk.domain.audience import push_for
-from agentdesk.platform import push
+from agentdesk.platform import aws, push
 from agentdesk.platform.observability import logger
 from agentdesk.platform.settings import get_settings
 from agentdesk.store import connections, directory, stream
@@ -57,10 +57,14 @@ def register_context(context: Any) -> None:
     _config().register_lambda_context(context)
 
 
-@cache
 def _idempotent_deliver() -> Any:
-    settings = get_settings()
-    store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    return _deliver_once_for(get_settings().idempotency_table, aws.endpoint())
+
+
+@cache
+def _deliver_once_for(table: str, _endpoint: str | None) -> Any:
+    """Built once per table and endpoint: a warm function keeps it; a changed endpoint gets a new one."""
+    store = DynamoDBPersistenceLayer(table_name=table, boto3_client=aws.client("dynamodb"))
     config = _config()
 
     @idempotent_function(data_keyword_argument="document", persistence_store=store, config=config)
