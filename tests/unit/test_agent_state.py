@@ -378,7 +378,7 @@ def test_reason_required_lists_the_codes_of_that_status() -> None:
     assert "Break, Lunch, Meeting, Technical Issue, Training" in error.message
     assert "Old Break" not in error.message and "Back Office" not in error.message
     busy = refusal(lambda: domain.set_status(logged_in(), "Busy", pause_codes=CODES, now=at(50)))
-    assert "choose one of Back Office." in busy.message
+    assert "choose one of Back office work (Back Office)." in busy.message
 
 
 def test_reason_required_when_no_code_of_that_status_is_configured() -> None:
@@ -393,8 +393,8 @@ def test_reason_required_when_no_code_of_that_status_is_configured() -> None:
         ("Away", "Old Break", "'Old break' is disabled"),
         ("Away", "Back Office", "'Back office work' is a pause code for Busy, not Away"),
         ("Busy", "Lunch", "'Lunch' is a pause code for Away, not Busy"),
-        ("Busy", WRAP_UP, "'Wrap-up' is a system reason"),
-        ("Away", DISCONNECTED, "'Disconnected' is a system reason"),
+        ("Busy", WRAP_UP, "'wrap-up' is a system reason"),
+        ("Away", DISCONNECTED, "'disconnected' is a system reason"),
         ("Away", "AUTO", "'AUTO' is a system reason"),
     ],
 )

@@ -36,7 +36,7 @@ CODES: Mapping[str, PauseCode] = {
     "Back Office": PauseCode("Back Office", "Back office work", Status.BUSY, productive=True),
     "Old Break": PauseCode("Old Break", "Old break", Status.AWAY, productive=False, enabled=False),
 }
-REASONS = st.sampled_from([None, "", "Break", "Lunch", "Back Office", "Old Break", "Nap", "Wrap-up", "AUTO"])
+REASONS = st.sampled_from([None, "", "Break", "Lunch", "Back Office", "Old Break", "Nap", "wrap-up", "Wrap-up", "AUTO"])
 STATUSES = st.sampled_from(["Available", "Away", "Busy", "Offline", "Sleeping"])
 INTERACTIONS = st.sampled_from(["i-1", "i-2", "i-3"])
 # Mostly forward, sometimes a little backward: clocks of different machines disagree.

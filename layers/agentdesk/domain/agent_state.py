@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
+from agentdesk.domain.config_rules import DISCONNECTED_PAUSE_CODE_ID, WRAP_UP_PAUSE_CODE_ID
 from agentdesk.platform.clock import iso
 
 
@@ -77,8 +78,9 @@ class ReasonRule(StrEnum):
 
 
 # System reasons: set only by the system, refused when an agent or a supervisor picks them.
-WRAP_UP = "Wrap-up"
-DISCONNECTED = "Disconnected"
+# The system pause codes' ids are the configuration's, so a stored reason names a code the API lists.
+WRAP_UP = WRAP_UP_PAUSE_CODE_ID
+DISCONNECTED = DISCONNECTED_PAUSE_CODE_ID
 AUTO_LOGOFF = "AUTO"
 SYSTEM_REASONS = frozenset({WRAP_UP, DISCONNECTED, AUTO_LOGOFF})
 SYSTEM_ACTOR_ID = "system"
@@ -972,7 +974,7 @@ def _parse_status(value: str) -> Status:
 
 def _choices(pause_codes: Mapping[str, PauseCode], status: Status | None) -> str:
     selectable = sorted(
-        code.id
+        code.label if code.label == code.id else f"{code.label} ({code.id})"
         for code in pause_codes.values()
         if code.enabled
         and not code.system
