@@ -27,7 +27,6 @@ from pynamodb.transactions import TransactWrite
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import DomainEvent
 from agentdesk.domain import agent_state as domain
-from agentdesk.platform.settings import get_settings
 from agentdesk.store.binding import bind
 from agentdesk.store.events import event_model, record_of
 
@@ -148,7 +147,9 @@ def save_transition(
 
 
 def _connection() -> PynamoConnection:
-    return PynamoConnection(region=get_settings().region)
+    # The model's own connection (`bind` rebuilds it when the target changes): a new Connection per transaction
+    # would build a new botocore session and client, which costs more than the write itself.
+    return _model()._get_connection().connection
 
 
 def history(agent_id: str, kind: str, since_iso: str = "") -> list[dict[str, object]]:
