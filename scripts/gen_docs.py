@@ -45,6 +45,22 @@ def asyncapi() -> dict[str, Any]:
             "payload": schema,
         }
         send.append({"$ref": f"#/channels/workspace/messages/{key}"})
+        if registered.reply is not None:
+            reply = _schema(registered.reply)
+            schemas.update(reply.pop("$defs", {}))
+            reply.setdefault("properties", {})
+            reply["properties"] = {
+                "type": {"const": "ack"},
+                "requestId": {"type": "string"},
+                **reply["properties"],
+            }
+            reply["required"] = ["type", "requestId", *reply.get("required", [])]
+            messages[f"{name}Reply"] = {
+                "name": f"{name} ack",
+                "summary": f"The ack of {name}.",
+                "payload": reply,
+            }
+            receive.append({"$ref": f"#/channels/workspace/messages/{name}Reply"})
     messages["ack"] = {
         "name": "ack",
         "summary": "The one successful reply to a request; carries the action's result fields.",

@@ -125,7 +125,7 @@ TABLES: dict[str, Table] = {
     "connections": Table(
         setting="connections_table",
         partition_key="connectionId",
-        indexes=(Index("byUser", "userId", "connectionId"),),
+        indexes=(Index("byUser", "userId", "connectionId"), Index("byRole", "role", "connectionId")),
         ttl_attribute="expiresAt",
     ),
     # The transactional outbox: every state change writes its event here in the same transaction.

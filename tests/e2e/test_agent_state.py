@@ -182,3 +182,24 @@ def test_supervisor_forces_status_and_logoff_in_scope_only(
             await client.close()
 
     run(scenario)
+
+
+def test_admins_hear_every_agent_and_pushes_carry_only_the_change_summary(stack: Any, ids: dict[str, str]) -> None:
+    async def scenario() -> None:
+        admin = await WorkspaceClient.connect(stack.ws_url, stack.token("ada"))
+        agent = await WorkspaceClient.connect(stack.ws_url, stack.token("erin"))
+        state = (await agent.request("getState"))["state"]
+        if state["status"] == "Offline":
+            assert state["since"] is None or state["version"] > 0
+            await agent.request("login")
+        changed = await agent.request("setStatus", status="Away", reason="training")
+        assert changed["type"] == "ack", changed
+        pushed = await admin.push(state_push(ids["erin"], "Away", changed["state"]["version"]))
+        assert pushed["state"]["reason"]["label"] == "Training" and pushed["state"]["reason"]["productive"] is True
+        assert set(pushed["change"]) == {"command", "cause", "actorId", "logoffKind", "logoffReason"}
+        assert pushed["change"]["cause"] == "agent" and pushed["change"]["actorId"] == ids["erin"]
+        await agent.request("logoff")
+        for client in (admin, agent):
+            await client.close()
+
+    run(scenario)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from agentdesk.contracts.agent_state import AgentStatePush
+
 
 class ConfigChanged(BaseModel):
     """Something an admin configures changed; clients reload that kind (pause codes, canned messages...)."""
@@ -19,5 +21,6 @@ class ConfigChanged(BaseModel):
 
 
 PUSHES: dict[str, tuple[type[BaseModel], str]] = {
+    "agent.state": (AgentStatePush, AgentStatePush.__doc__ or ""),
     "config.changed": (ConfigChanged, ConfigChanged.__doc__ or ""),
 }

@@ -11,18 +11,32 @@ from agentdesk.contracts.events import DomainEvent
 
 @dataclass(frozen=True)
 class Push:
-    """A message for WebSocket connections: to everyone (`broadcast`) or to the listed users."""
+    """A message for WebSocket connections: to everyone (`broadcast`), or to the listed users and to
+    everyone holding one of the listed roles."""
 
     message: dict[str, Any]
     user_ids: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
     broadcast: bool = False
 
 
+# What clients need to know of a change besides the new state: who made it and how a logoff came about.
+CHANGE_FIELDS = ("command", "cause", "actorId", "logoffKind", "logoffReason")
+
+
 def push_for(event: DomainEvent, supervisors: Iterable[str] = ()) -> Push | None:
-    """The push an event becomes; `supervisors` are the users who can see the event's agent."""
+    """The push an event becomes; `supervisors` are the users who supervise the event's agent (admins
+    see every agent, so they hear of every agent too)."""
     if event.type == "agent.state.changed" and event.agentId:
-        message = {"type": "agent.state", "agentId": event.agentId, "eventId": event.eventId, **event.data}
-        return Push(message, frozenset({event.agentId, *supervisors}))
+        change = event.data.get("change") or {}
+        message = {
+            "type": "agent.state",
+            "agentId": event.agentId,
+            "eventId": event.eventId,
+            "state": event.data["state"],
+            "change": {key: change.get(key) for key in CHANGE_FIELDS},
+        }
+        return Push(message, frozenset({event.agentId, *supervisors}), roles=frozenset({"admin"}))
     if event.type == "config.changed":
         data = event.data
         message = {"type": "config.changed", "kind": data["kind"], "id": data["id"], "change": data["change"]}

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from agentdesk.contracts.agent_state import StateReply, WallboardReply
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import SYSTEM, Actor, DomainEvent
 from agentdesk.contracts.ws import ActionRequest
@@ -36,7 +37,7 @@ def state_view(state: domain.AgentState) -> dict[str, Any]:
         "agentId": state.agent_id,
         "status": state.status.value,
         "reason": state.reason.to_dict() if state.reason else None,
-        "since": state.since,
+        "since": state.since if state.version else None,  # an agent never logged in has no "since"
         "sessionId": state.session_id,
         "loginAt": state.login_at,
         "pending": state.pending.to_dict() if state.pending else None,
@@ -151,7 +152,9 @@ def _ack(state: domain.AgentState) -> dict[str, Any]:
     return {"state": state_view(state)}
 
 
-@action("login", Login, summary="Log in (Available, or straight into a pause when a reason is given).")
+@action(
+    "login", Login, summary="Log in (Available, or straight into a pause when a reason is given).", reply=StateReply
+)
 def login(principal: Principal, request: Login) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
     codes = directory.pause_codes()
@@ -166,14 +169,14 @@ def login(principal: Principal, request: Login) -> dict[str, Any]:
     )
 
 
-@action("logoff", Logoff, summary="Log off; during an interaction it is applied after wrap-up.")
+@action("logoff", Logoff, summary="Log off; during an interaction it is applied after wrap-up.", reply=StateReply)
 def logoff(principal: Principal, request: Logoff) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
     codes = directory.pause_codes()
     return _ack(apply(agent_id, lambda s: domain.logoff(s, pause_codes=codes, now=clock.now()), _actor(principal)))
 
 
-@action("setStatus", SetStatus, summary="Available, or Away/Busy with a pause code of that status.")
+@action("setStatus", SetStatus, summary="Available, or Away/Busy with a pause code of that status.", reply=StateReply)
 def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
     codes = directory.pause_codes()
@@ -186,7 +189,12 @@ def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
     )
 
 
-@action("getState", GetState, summary="The agent's current state (supervisors may name an agent in scope).")
+@action(
+    "getState",
+    GetState,
+    summary="The agent's current state (supervisors may name an agent in scope).",
+    reply=StateReply,
+)
 def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
     if request.agentId is not None and request.agentId != principal.user_id:
         agent_id = (
@@ -199,7 +207,13 @@ def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
     return _ack(agents.load_state(agent_id, clock.iso()).state)
 
 
-@action("forceStatus", ForceStatus, min_role=Role.SUPERVISOR, summary="Set an agent's status (supervisors).")
+@action(
+    "forceStatus",
+    ForceStatus,
+    min_role=Role.SUPERVISOR,
+    summary="Set an agent's status (supervisors).",
+    reply=StateReply,
+)
 def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
     agent_id = _in_scope(principal, request.agentId)
     codes = directory.pause_codes()
@@ -219,7 +233,9 @@ def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
     )
 
 
-@action("forceLogoff", ForceLogoff, min_role=Role.SUPERVISOR, summary="Log an agent off (supervisors).")
+@action(
+    "forceLogoff", ForceLogoff, min_role=Role.SUPERVISOR, summary="Log an agent off (supervisors).", reply=StateReply
+)
 def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
     agent_id = _in_scope(principal, request.agentId)
     codes = directory.pause_codes()
@@ -232,7 +248,13 @@ def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
     )
 
 
-@action("listAgentStates", ListAgentStates, min_role=Role.SUPERVISOR, summary="The wallboard: agents in scope.")
+@action(
+    "listAgentStates",
+    ListAgentStates,
+    min_role=Role.SUPERVISOR,
+    summary="The wallboard: agents in scope.",
+    reply=WallboardReply,
+)
 def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
     profiles = directory.agents_visible_to(principal)
     states = agents.load_states([p.agent_id for p in profiles])

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from agentdesk.contracts.ws import ActionRequest
 from agentdesk.domain.identity import Principal
 from agentdesk.platform import clock
 from agentdesk.services.ws_dispatch import action
+
+
+class UserView(BaseModel):
+    userId: str
+    username: str
+    name: str
+    email: str
+    role: Literal["agent", "supervisor", "admin"]
+
+
+class WhoAmIReply(BaseModel):
+    user: UserView
+
+
+class PingReply(BaseModel):
+    serverTime: str
 
 
 class WhoAmI(ActionRequest):
@@ -18,7 +36,7 @@ def me(principal: Principal) -> dict[str, Any]:
     return {"user": principal.to_dict()}
 
 
-@action("whoami", WhoAmI, summary="The signed-in user's id, name and role.")
+@action("whoami", WhoAmI, summary="The signed-in user's id, name and role.", reply=WhoAmIReply)
 def whoami(principal: Principal, _request: WhoAmI) -> dict[str, Any]:
     return me(principal)
 
@@ -27,6 +45,6 @@ class Ping(ActionRequest):
     action: Literal["ping"]
 
 
-@action("ping", Ping, summary="Keepalive: API Gateway closes a WebSocket idle for 10 minutes.")
+@action("ping", Ping, summary="Keepalive: API Gateway closes a WebSocket idle for 10 minutes.", reply=PingReply)
 def ping(_principal: Principal, _request: Ping) -> dict[str, Any]:
     return {"serverTime": clock.iso()}

@@ -33,11 +33,13 @@ def deliver(event: DomainEvent) -> dict[str, Any]:
     planned = push_for(event, supervisors)
     sent = gone = 0
     if planned is not None:
-        targets = (
-            connections.all_connections()
-            if planned.broadcast
-            else [c for user in sorted(planned.user_ids) for c in connections.connections_of(user)]
-        )
+        if planned.broadcast:
+            targets = connections.all_connections()
+        else:
+            found = {c.connection_id: c for user in sorted(planned.user_ids) for c in connections.connections_of(user)}
+            for role in sorted(planned.roles):
+                found.update((c.connection_id, c) for c in connections.connections_with_role(role))
+            targets = list(found.values())
         for connection in targets:
             if push.send(connection.connection_id, planned.message):
                 sent += 1

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.ws import (
@@ -34,18 +34,24 @@ class Action:
     run: Callable[[Principal, Any], dict[str, Any]]
     min_role: Role
     summary: str
+    reply: type[BaseModel] | None = None  # the ack's fields, for the protocol document
 
 
 ACTIONS: dict[str, Action] = {}
 
 
 def action(
-    name: str, request: type[R], *, min_role: Role = Role.AGENT, summary: str = ""
+    name: str,
+    request: type[R],
+    *,
+    min_role: Role = Role.AGENT,
+    summary: str = "",
+    reply: type[BaseModel] | None = None,
 ) -> Callable[[Callable[[Principal, R], dict[str, Any]]], Callable[[Principal, R], dict[str, Any]]]:
-    """Register a WebSocket action; the function returns the ack payload."""
+    """Register a WebSocket action; the function returns the ack payload (described by `reply`)."""
 
     def register(run: Callable[[Principal, R], dict[str, Any]]) -> Callable[[Principal, R], dict[str, Any]]:
-        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip())
+        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip(), reply)
         return run
 
     return register

@@ -22,6 +22,15 @@ class ByUserIndex(GlobalSecondaryIndex["Connection"]):
     connection_id = UnicodeAttribute(range_key=True, attr_name="connectionId")
 
 
+class ByRoleIndex(GlobalSecondaryIndex["Connection"]):
+    class Meta:
+        index_name = "byRole"
+        projection = AllProjection()
+
+    role = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True, attr_name="connectionId")
+
+
 class Connection(Model):
     class Meta:
         table_name = "agentdesk-connections"
@@ -35,6 +44,7 @@ class Connection(Model):
     connected_epoch = NumberAttribute(attr_name="connectedEpoch")
     expires_at = TTLAttribute(attr_name="expiresAt")
     by_user = ByUserIndex()
+    by_role = ByRoleIndex()
 
 
 def _model() -> type[Connection]:
@@ -79,6 +89,11 @@ def get_connection(connection_id: str) -> Connection | None:
 def all_connections() -> list[Connection]:
     """Every open connection (for broadcasts, which are rare: configuration changes)."""
     return list(_model().scan())
+
+
+def connections_with_role(role: str) -> list[Connection]:
+    """Open connections of everyone with a role (admins see every agent on their wallboard)."""
+    return list(_model().by_role.query(role))
 
 
 def connections_of(user_id: str) -> list[Connection]:

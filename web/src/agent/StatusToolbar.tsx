@@ -85,7 +85,7 @@ export function StatusToolbar() {
             <>
               <StatusBadge status={state.status} size="large" />
               <ReasonLabel reason={state.reason} />
-              {state.version > 0 && <StatusTimer since={state.since} />}
+              {state.since !== null && <StatusTimer since={state.since} />}
               {pendingText && (
                 <span class="pending-hint">
                   <span class="pending-hint__label">Pending</span>

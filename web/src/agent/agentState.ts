@@ -36,8 +36,8 @@ export interface AgentState {
   agentId: string;
   status: AgentStatus;
   reason: Reason | null;
-  /** When the status or the pause code last changed (UTC ISO-8601). */
-  since: string;
+  /** When the status or the pause code last changed (UTC ISO-8601); null for an agent never logged in. */
+  since: string | null;
   sessionId: string | null;
   loginAt: string | null;
   pending: PendingStatus | null;
@@ -98,7 +98,8 @@ function parsePending(value: unknown): PendingStatus | null {
 export function parseAgentState(value: unknown): AgentState | null {
   if (!isObject(value)) return null;
   const { agentId, status, since, version } = value;
-  if (typeof agentId !== "string" || !isAgentStatus(status) || typeof since !== "string") return null;
+  if (typeof agentId !== "string" || !isAgentStatus(status)) return null;
+  if (since !== null && typeof since !== "string") return null;
   if (typeof version !== "number" || !Number.isInteger(version)) return null;
   const active = value["activeInteractions"];
   return {

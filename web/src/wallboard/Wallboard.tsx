@@ -179,7 +179,7 @@ function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
       </td>
       <td>{state.reason ? <ReasonLabel reason={state.reason} /> : <span class="muted">—</span>}</td>
       <td>
-        {state.version > 0 ? (
+        {state.since !== null ? (
           <StatusTimer since={state.since} class="status-timer status-timer--cell" />
         ) : (
           <span class="muted">—</span>
