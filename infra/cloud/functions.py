@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -44,6 +44,8 @@ USER_ADMIN_ACTIONS = (
     "cognito-idp:AdminGetUser",
     "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:ListUsers",
+    "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminUserGlobalSignOut",
 )
 
 
@@ -235,6 +237,15 @@ class Functions(Construct):
                         retry_attempts=STREAM_RETRY_ATTEMPTS,
                         on_failure=sources.SqsDlq(self._dead_letters(scope, f"{_pascal(trigger.stream)}Kinesis")),
                     )
+                )
+            elif isinstance(trigger, wiring.Deployment):
+                # CloudFormation invokes the function with the deployer's rights and waits for its answer.
+                CustomResource(
+                    scope,
+                    f"{_pascal(spec.name)}OnDeploy",
+                    service_token=function.function_arn,
+                    resource_type=f"Custom::{_pascal(spec.name)}",
+                    properties={"Version": trigger.version},
                 )
             elif not isinstance(
                 trigger,

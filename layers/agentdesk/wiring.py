@@ -62,7 +62,15 @@ class StateMachineTask:
     substitution: str
 
 
-Trigger = WebSocketRoute | WebSocketAuthorizer | HttpRoute | TableStream | KinesisSource | StateMachineTask
+@dataclass(frozen=True)
+class Deployment:
+    """Run by CloudFormation on every deployment whose `version` changed (a custom resource). The local
+    stack has no deployments: it calls the same service function when it starts."""
+
+    version: str
+
+
+Trigger = WebSocketRoute | WebSocketAuthorizer | HttpRoute | TableStream | KinesisSource | StateMachineTask | Deployment
 
 
 @dataclass(frozen=True)
@@ -252,6 +260,13 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"config": Access.READ},
         schedules=("scheduled-logoff",),
         timeout_seconds=30,
+    ),
+    Function(
+        name="install-defaults",
+        description="On deployment: creates the default and system pause codes that do not exist yet.",
+        triggers=(Deployment(version="1"),),
+        tables={"config": Access.WRITE, "events": Access.WRITE},
+        timeout_seconds=60,
     ),
     Function(
         name="http-api",
