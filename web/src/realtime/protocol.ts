@@ -26,7 +26,11 @@ export interface User {
 /** Each action the app sends: the fields it adds to the envelope and the fields of its ack. */
 export interface Actions {
   whoami: { request: Record<string, never>; ack: { user: User } };
+  ping: { request: Record<string, never>; ack: { serverTime: string } };
 }
+
+/** API Gateway closes a WebSocket that carried nothing for 10 minutes; the shell pings well before. */
+export const KEEPALIVE_MS = 5 * 60_000;
 
 export type ActionName = keyof Actions;
 

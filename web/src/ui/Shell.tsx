@@ -8,7 +8,7 @@ import { SignInError, refreshTokens } from "../auth/cognito";
 import { type Session, isExpired, renewalDelayMs, renewedSession } from "../auth/session";
 import type { RuntimeConfig } from "../config";
 import { type ConnectionStatus, DeskConnection, RequestError } from "../realtime/connection";
-import { type Role, type User, parseUser } from "../realtime/protocol";
+import { KEEPALIVE_MS, type Role, type User, parseUser } from "../realtime/protocol";
 import { resolveRoute, routesFor } from "../routes";
 import { ConnectionContext } from "./connectionContext";
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -121,6 +121,14 @@ export function Shell({ config, session, onSessionRenewed, onSignOut }: Props) {
   }, [connection]);
 
   useTokenRenewal(config, session, onSessionRenewed);
+
+  useEffect(() => {
+    const keepalive = setInterval(() => {
+      // A failed ping needs no handling: a dead socket closes and the connection reconnects on its own.
+      if (connection.status.state === "connected") connection.request("ping", {}).catch(() => undefined);
+    }, KEEPALIVE_MS);
+    return () => clearInterval(keepalive);
+  }, [connection]);
 
   useEffect(() => {
     const expiry = setTimeout(
