@@ -20,7 +20,8 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { path: "/workspace", title: "Workspace", minRole: "agent", view: WorkspaceView },
   { path: "/wallboard", title: "Wallboard", minRole: "supervisor", view: WallboardView },
-  { path: "/admin", title: "Admin console", minRole: "admin", view: AdminView },
+  // Supervisors may open the console to read the configuration; only admins change it (as in the config API).
+  { path: "/admin", title: "Admin console", minRole: "supervisor", view: AdminView },
 ];
 
 /** Where each role lands after sign-in. */

@@ -5,7 +5,7 @@ import { resolveRoute, routesFor } from "../src/routes";
 describe("routes", () => {
   it("offers each role its own surfaces and those below it", () => {
     expect(routesFor("agent").map((r) => r.path)).toEqual(["/workspace"]);
-    expect(routesFor("supervisor").map((r) => r.path)).toEqual(["/workspace", "/wallboard"]);
+    expect(routesFor("supervisor").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/admin"]);
     expect(routesFor("admin").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/admin"]);
   });
 
@@ -14,6 +14,7 @@ describe("routes", () => {
     expect(resolveRoute("/", "supervisor").path).toBe("/wallboard");
     expect(resolveRoute("/", "admin").path).toBe("/admin");
     expect(resolveRoute("/admin", "agent").path).toBe("/workspace");
+    expect(resolveRoute("/admin", "supervisor").path).toBe("/admin");
     expect(resolveRoute("/workspace", "admin").path).toBe("/workspace");
   });
 });

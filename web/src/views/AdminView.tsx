@@ -1,10 +1,6 @@
-import { PlannedView } from "./PlannedView";
+import { AdminConsole } from "../admin/AdminConsole";
 
-/** The admin console over the config API: users, skills, queues, pause codes, dispositions, campaigns. */
+/** The admin console over the config API: users, teams, sites, skills, queues, pause codes and the rest. */
 export function AdminView() {
-  return (
-    <PlannedView title="Admin console">
-      <p>Users, skills, queues, pause codes, disposition sets, canned messages and campaigns will be managed here.</p>
-    </PlannedView>
-  );
+  return <AdminConsole />;
 }

@@ -1,0 +1,126 @@
+/**
+ * The config items as the config API sends them (`GET /api/<collection>`), in the API's own field names.
+ * The OpenAPI document (`/api/openapi.json`) is the contract; these types follow its schemas.
+ */
+
+import type { Role } from "../realtime/protocol";
+
+/** What every stored item carries. `version` is also its ETag (`"3"`). */
+export interface Stored {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AutoAnswer = "on" | "off" | "agent";
+
+export interface SkillLevel {
+  skillId: string;
+  /** 1–5, 5 best. */
+  proficiency: number;
+}
+
+export interface User extends Stored {
+  username: string;
+  name: string;
+  email: string;
+  role: Role;
+  teamId: string | null;
+  siteId: string | null;
+  skills: SkillLevel[];
+  maxConcurrent: number;
+  autoAnswer: AutoAnswer;
+  outboundQueueId: string | null;
+}
+
+export interface Team extends Stored {
+  name: string;
+  description: string;
+  supervisorIds: string[];
+}
+
+export interface Site extends Stored {
+  name: string;
+  timeZone: string;
+}
+
+export interface Skill extends Stored {
+  name: string;
+  description: string;
+}
+
+export interface Queue extends Stored {
+  name: string;
+  description: string;
+  requiredSkillId: string | null;
+  slaTargetSeconds: number;
+  wrapUpTimeoutSeconds: number | null;
+  offerTimeoutSeconds: number | null;
+  dispositionSetId: string | null;
+}
+
+export type PauseStatus = "Away" | "Busy";
+
+export interface PauseCode extends Stored {
+  label: string;
+  status: PauseStatus;
+  productive: boolean;
+  enabled: boolean;
+  system: boolean;
+}
+
+export const DISPOSITION_CATEGORIES = ["Success", "Unsure", "Fail"] as const;
+export type DispositionCategory = (typeof DISPOSITION_CATEGORIES)[number];
+
+export interface DispositionSet extends Stored {
+  name: string;
+  outcomes: Record<DispositionCategory, string[]>;
+}
+
+export interface CannedMessage extends Stored {
+  title: string;
+  body: string;
+  queueId: string | null;
+}
+
+export interface Integration extends Stored {
+  name: string;
+  description: string;
+  enabled: boolean;
+  /** The key's first characters, to tell keys apart; the key itself is shown once, at creation. */
+  keyPrefix: string;
+}
+
+export interface IntegrationCreated extends Integration {
+  key: string;
+}
+
+export interface WorkspaceSettings {
+  presenceGraceSeconds: number;
+  defaultWrapUpTimeoutSeconds: number;
+  defaultOfferTimeoutSeconds: number;
+  generalQueueId: string | null;
+  defaultDispositionSetId: string | null;
+  defaultTimeZone: string;
+  autoLogoffAtMidnight: boolean;
+  /** 0 until the settings are first saved. */
+  version: number;
+  updatedAt: string | null;
+}
+
+/** The collection paths under `apiUrl`. */
+export const PATHS = {
+  users: "/users",
+  teams: "/teams",
+  sites: "/sites",
+  skills: "/skills",
+  queues: "/queues",
+  pauseCodes: "/pause-codes",
+  dispositionSets: "/disposition-sets",
+  cannedMessages: "/canned-messages",
+  integrations: "/integrations",
+  settings: "/settings",
+} as const;
+
+export type CollectionName = Exclude<keyof typeof PATHS, "settings">;
