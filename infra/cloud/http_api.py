@@ -56,7 +56,9 @@ class HttpApi(Construct):
             cors_preflight=apigwv2.CorsPreflightOptions(
                 allow_origins=["*"],
                 allow_methods=[apigwv2.CorsHttpMethod(m) for m in sorted({*methods, "OPTIONS"})],
-                allow_headers=["authorization", "content-type"],
+                # If-Match carries the ETag of an edit; the client reads ETag and Location of the replies.
+                allow_headers=["authorization", "content-type", "if-match"],
+                expose_headers=["etag", "location"],
                 allow_credentials=False,
                 max_age=Duration.hours(1),
             ),

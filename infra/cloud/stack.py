@@ -89,7 +89,7 @@ class AgentDeskStack(Stack):
 
         self.runtime_config = {
             "wsUrl": self.realtime.url,
-            "apiUrl": self.http.url,
+            "apiUrl": f"{self.http.url}/api",  # the routes live under /api, as on the local stack
             "region": self.region,
             "cognito": {
                 "userPoolId": self.auth.user_pool.user_pool_id,

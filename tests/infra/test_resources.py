@@ -171,8 +171,9 @@ def test_http_api_allows_cross_origin_calls_without_credentials(synth: Synth) ->
             "ProtocolType": "HTTP",
             "CorsConfiguration": {
                 "AllowCredentials": False,
-                "AllowHeaders": ["authorization", "content-type"],
-                "AllowMethods": Match.array_with(["OPTIONS"]),
+                "AllowHeaders": ["authorization", "content-type", "if-match"],
+                "ExposeHeaders": ["etag", "location"],
+                "AllowMethods": Match.array_with(["DELETE", "OPTIONS", "PUT"]),
             },
         },
     )
@@ -457,7 +458,7 @@ def test_config_json_carries_the_real_endpoints(synth: Synth) -> None:
     ws_api = synth.logical_id("Realtime/Api/Resource")
     assert config == {
         "wsUrl": f"wss://<{ws_api}>.execute-api.eu-west-1.amazonaws.com/prod",
-        "apiUrl": f"<{synth.logical_id('Http/Api/Resource')}.ApiEndpoint>",
+        "apiUrl": f"<{synth.logical_id('Http/Api/Resource')}.ApiEndpoint>/api",
         "region": "eu-west-1",
         "cognito": {
             "userPoolId": f"<{synth.logical_id('Auth/UserPool/Resource')}>",
