@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentdesk import wiring
+from infra.local.aws import TRANSACTIONS
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
 log = logging.getLogger("agentdesk.local.pollers")
@@ -155,9 +156,15 @@ class Poller:
         iterator: str | None = None
         while not self._stop.is_set():
             try:
-                if iterator is None:
-                    iterator = self._iterator(mapping, shard, checkpoint)
-                raw, iterator = self._fetch(mapping, iterator)
+                if mapping.kind == "dynamodb":
+                    # moto's rollback of a cancelled transaction replaces the table while an iterator keeps
+                    # reading the replaced one: take a fresh iterator and read with no transaction between.
+                    with TRANSACTIONS:
+                        raw, _ = self._fetch(mapping, self._iterator(mapping, shard, checkpoint))
+                else:
+                    if iterator is None:
+                        iterator = self._iterator(mapping, shard, checkpoint)
+                    raw, iterator = self._fetch(mapping, iterator)
             except Exception:  # the local AWS is stopping or restarting; try again shortly
                 log.debug("poll failed", exc_info=True)
                 iterator = None
