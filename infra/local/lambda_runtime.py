@@ -60,6 +60,9 @@ class LambdaRuntime:
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self.invocations: dict[str, int] = dict.fromkeys(self._functions, 0)
+        # Lambda runs one request at a time in an execution environment, and handlers rely on it (the
+        # HTTP resolver keeps the current event on its app); here each function has one environment.
+        self._environments = {fn.name: threading.Lock() for fn in functions}
 
     def arn(self, fn: wiring.Function) -> str:
         return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{physical_name(fn)}"
@@ -87,7 +90,8 @@ class LambdaRuntime:
         with self._lock:
             self.invocations[physical_name(fn)] += 1
         try:
-            return handler(event, context)
+            with self._environments[fn.name]:
+                return handler(event, context)
         except Exception as exc:
             raise FunctionError(
                 {
