@@ -6,14 +6,16 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page
 
 from infra.local.seed import DEMO_PASSWORD, DEMO_USERS
+from tests.e2e.browser import chromium
 from tests.support import free_port, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,3 +92,31 @@ def stack() -> Iterator[RunningStack]:
         except subprocess.TimeoutExpired:
             process.kill()
         out.close()
+
+
+# Module scope, not session: while Playwright's sync API is open, Python treats its event loop as running,
+# so the asyncio.run() of the WebSocket tests in other modules would fail; each browser module gets its own.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def new_page(browser: Browser, stack: RunningStack) -> Iterator[Callable[[], Page]]:
+    """Opens pages, each in its own browser context (its own session, as another window or person would)."""
+    contexts = []
+    script_errors: list[str] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not script_errors, f"a page raised: {script_errors}"

@@ -4,47 +4,18 @@ agent who then finds the code in their pause picker; refusals (role, stale edit,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
-
-from tests.e2e.browser import chromium
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.e2e
 
 ADMIN = "ada"
 SUPERVISOR = "sam"
 AGENT = "alice"
-
-
-# Module scope, not session: see test_web_signin.py (asyncio.run() in later test modules).
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def new_page(browser: Browser, stack: Any) -> Iterator[Callable[[], Page]]:
-    """Opens pages, each in its own browser context (its own session, as another person's browser would be)."""
-    contexts = []
-    script_errors: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: script_errors.append(str(error)))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not script_errors, f"a page raised: {script_errors}"
 
 
 def demo_password(stack: Any, username: str) -> str:
@@ -80,7 +51,7 @@ def row(section: Locator, name: str) -> Locator:
 
 def expect_focus(page: Page, control: Locator) -> None:
     """The control has the keyboard focus (by the document's activeElement: a background window has no focus)."""
-    page.wait_for_function("id => document.activeElement?.id === id", arg=control.get_attribute("id"), timeout=5_000)
+    page.wait_for_function("id => document.activeElement?.id === id", arg=control.get_attribute("id"), timeout=15_000)
 
 
 def api(stack: Any, username: str) -> httpx.Client:

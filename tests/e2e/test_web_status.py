@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
-
-from tests.e2e.browser import chromium
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -21,33 +19,6 @@ TOOLBAR_AGENT = "dave"
 WATCHED_AGENT = "carol"
 REFUSED_AGENT = "erin"
 TIMER = re.compile(r"^\d{2}:\d{2}$")
-
-
-# Module scope, not session: see test_web_signin.py (asyncio.run() in later test modules).
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def new_page(browser: Browser, stack: Any) -> Iterator[Callable[[], Page]]:
-    """Opens pages, each in its own browser context (a separate tab session, as a second window would be)."""
-    contexts = []
-    script_errors: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: script_errors.append(str(error)))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not script_errors, f"a page raised: {script_errors}"
 
 
 def user(stack: Any, username: str) -> dict[str, str]:
