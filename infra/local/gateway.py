@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
+import logging
 import re
 import secrets
 import time
@@ -28,6 +28,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from agentdesk import wiring
 from infra.local import events
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
+
+log = logging.getLogger("agentdesk.local.gateway")
 
 # API Gateway's limit for one WebSocket message (frames are 32 KB; a message may span frames).
 MAX_WS_MESSAGE_BYTES = 128 * 1024
@@ -208,11 +210,13 @@ class Gateway:
         finally:
             self.connections.pop(connection_id, None)
             disconnect_fn = self.ws_routes["$disconnect"]
-            with contextlib.suppress(FunctionError):  # API Gateway does not retry $disconnect either
+            try:
                 await self.call(
                     disconnect_fn,
                     events.ws_disconnect_event(context=context("$disconnect", "DISCONNECT"), headers=headers),
                 )
+            except FunctionError as exc:  # API Gateway does not retry $disconnect either
+                log.warning("$disconnect of %s failed: %s", connection_id, exc.payload)
 
     async def _route_message(
         self, connection: OpenConnection, body: str, context: Callable[..., dict[str, Any]]

@@ -12,6 +12,7 @@ from typing import Any
 
 from moto.moto_api import _internal
 
+from agentdesk.platform import clock
 from agentdesk.platform.settings import reset_settings
 from infra.local.stack import LocalStack, StackOptions
 from tests.support import free_port
@@ -20,6 +21,7 @@ from tests.support import free_port
 @contextmanager
 def running_stack(**options: Any) -> Iterator[LocalStack]:
     saved = dict(os.environ)
+    clock.reset_clock()  # a stack runs on real time: its timers and schedules are real
     stack = LocalStack(StackOptions(port=free_port(), aws_port=free_port(), **options))
     try:
         yield stack.start()

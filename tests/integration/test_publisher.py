@@ -33,6 +33,10 @@ from tests.support import WorkspaceClient, claims_of, sign_in
 
 STALE = "stale-connection-0001"
 
+# The in-process local stack runs in its own pytest process (scripts/test.sh): moto's backends and the
+# platform's caches are process-global, shared with the tests that use mock_aws.
+pytestmark = pytest.mark.local_stack
+
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:

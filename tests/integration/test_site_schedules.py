@@ -21,6 +21,10 @@ from infra.local.stack import LocalStack
 from tests.integration.local_stack import running_stack
 from tests.support import WorkspaceClient, claims_of, sign_in
 
+# The in-process local stack runs in its own pytest process (scripts/test.sh): moto's backends and the
+# platform's caches are process-global, shared with the tests that use mock_aws.
+pytestmark = pytest.mark.local_stack
+
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:

@@ -18,6 +18,10 @@ from infra.local.stack import LocalStack
 from tests.integration.local_stack import RecordingRuntime, running_stack
 from tests.support import WorkspaceClient, claims_of, sign_in
 
+# The in-process local stack runs in its own pytest process (scripts/test.sh): moto's backends and the
+# platform's caches are process-global, shared with the tests that use mock_aws.
+pytestmark = pytest.mark.local_stack
+
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
@@ -119,7 +123,13 @@ def test_presence_marks_a_disconnected_agent_away_and_a_reconnect_cancels_it(sta
             if timer is not None and timer != previous:
                 return timer
             await asyncio.sleep(0.05)
-        raise AssertionError(f"no grace timer started for {name}")
+        from agentdesk.store import connections
+
+        state = agents.load_state(ids[name], "").state
+        raise AssertionError(
+            f"no grace timer started for {name}: status {state.status}, "
+            f"open connections {[c.connection_id for c in connections.connections_of(ids[name])]}"
+        )
 
     async def scenario() -> None:
         for name in (gone, back):
