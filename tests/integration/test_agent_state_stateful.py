@@ -83,12 +83,11 @@ SAM = Person("sup-sam", "sam", Role.SUPERVISOR)
 SUE = Person("sup-sue", "sue", Role.SUPERVISOR)
 AGENTS = (ANA, BEN, CAT)
 # seed_demo spreads supervisors and agents over its two teams in turn: Sam leads Ana and Cat, Sue leads Ben.
-SAMS_AGENTS = (ANA, CAT)
 
 PAUSE_CODES = ("break", "lunch", "training", "meeting", "technical-issue")  # all Away in the defaults
 NOT_PAUSE_CODES = ("nap", "Wrap-up", "Disconnected", "AUTO", "", "BREAK")
-# Codes that never reach a state change, so a command refused because of them changes nothing.
-REFUSED_CODES = {code.value for code in ErrorCode} - {ErrorCode.INTERNAL_ERROR.value}
+# What a clean refusal carries: any stable error code but INTERNAL_ERROR, which means something crashed.
+CLEAN_ERROR_CODES = {code.value for code in ErrorCode} - {ErrorCode.INTERNAL_ERROR.value}
 
 
 def seed(aws: AwsStack) -> None:
@@ -187,7 +186,7 @@ def assert_clean(reply: dict[str, Any], *allowed: ErrorCode) -> None:
     """An ack, or an error with a stable code (one of `allowed`, if given) and a message a person can read."""
     assert reply["type"] in ("ack", "error"), reply
     if reply["type"] == "error":
-        assert reply["code"] in REFUSED_CODES, reply
+        assert reply["code"] in CLEAN_ERROR_CODES, reply
         assert not allowed or reply["code"] in allowed, reply
         assert isinstance(reply.get("message"), str) and reply["message"].strip(), reply
 
