@@ -22,16 +22,12 @@ mkdir -p test-results
 status=0
 # Integration tests run in two processes: moto's backends are process-global, and the in-process local
 # stack must not share them with the tests that use mock_aws.
-suites=(
-  "unit|tests/unit"
-  "integration|tests/integration -m not local_stack"
-  "integration-stack|tests/integration -m local_stack"
-  "infra|tests/infra"
-  "e2e|tests/e2e"
-)
-for suite in "${suites[@]}"; do
-  kind=${suite%%|*}
-  read -r -a args <<<"${suite#*|}"
+for kind in unit integration integration-stack infra e2e; do
+  case $kind in
+    integration) args=(tests/integration -m "not local_stack") ;;
+    integration-stack) args=(tests/integration -m local_stack) ;;
+    *) args=("tests/$kind") ;;
+  esac
   echo "==> $kind tests"
   set +e
   .venv/bin/python -m pytest "${args[@]}" -q -p no:cacheprovider --junitxml="test-results/$kind.xml"
