@@ -11,19 +11,9 @@ import boto3
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
-from tests.e2e.browser import chromium
-
 pytestmark = pytest.mark.e2e
 
 ROLE_LABELS = {"agent": "Agent", "supervisor": "Supervisor", "admin": "Admin"}
-
-
-# Module scope, not session: Playwright's sync API keeps its event loop marked as running in this thread while
-# it is open, which would break every later test that calls asyncio.run().
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

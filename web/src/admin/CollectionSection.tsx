@@ -210,7 +210,7 @@ export function CollectionSection<Item extends Stored, Draft>(props: CollectionS
                       <td class="admin-table__actions">
                         <button
                           type="button"
-                          class="button button--compact"
+                          class="button button--small"
                           aria-label={`${canEdit && !locked ? "Edit" : "View"} ${label}`}
                           onClick={() => open({ mode: "edit", id: item.id })}
                         >
@@ -219,7 +219,7 @@ export function CollectionSection<Item extends Stored, Draft>(props: CollectionS
                         {canEdit && !locked && (
                           <button
                             type="button"
-                            class="button button--compact button--delete-quiet"
+                            class="button button--small button--danger-quiet"
                             aria-label={`Delete ${label}`}
                             onClick={() => setDeleting(item)}
                           >

@@ -67,7 +67,7 @@ export function ConfirmDelete({
           {refusal ? "Close" : "Cancel"}
         </button>
         {!refusal && (
-          <button type="button" class="button button--delete" onClick={confirm} disabled={busy} aria-busy={busy}>
+          <button type="button" class="button button--danger" onClick={confirm} disabled={busy} aria-busy={busy}>
             {busy ? "Deleting…" : "Delete"}
           </button>
         )}

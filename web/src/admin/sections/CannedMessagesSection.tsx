@@ -72,7 +72,7 @@ function CannedMessageFields({ form, queues }: { form: FormBinding<CannedMessage
           <ul class="admin-variables" aria-labelledby={form.idFor("variables")}>
             {TEMPLATE_VARIABLES.map((variable) => (
               <li key={variable}>
-                <button type="button" class="button button--compact button--mono" onClick={() => insert(variable)}>
+                <button type="button" class="button button--small button--mono" onClick={() => insert(variable)}>
                   {`{{${variable}}}`}
                 </button>
               </li>

@@ -268,7 +268,7 @@ function SkillLevels({ form, skills }: { form: FormBinding<UserDraft>; skills: S
               {!form.readOnly && (
                 <button
                   type="button"
-                  class="button button--compact admin-skill__remove"
+                  class="button button--small admin-skill__remove"
                   aria-label={`Remove skill ${index + 1}${level.skillId ? ` (${skillName})` : ""}`}
                   onClick={() =>
                     form.set(
@@ -288,7 +288,7 @@ function SkillLevels({ form, skills }: { form: FormBinding<UserDraft>; skills: S
       {!form.readOnly && levels.length < MAX_SKILLS && (
         <button
           type="button"
-          class="button button--compact"
+          class="button button--small"
           onClick={() => form.set("skills", [...levels, { skillId: "", proficiency: "3" }])}
         >
           Add a skill
