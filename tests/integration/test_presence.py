@@ -53,7 +53,7 @@ def test_presence_marks_a_disconnected_agent_away_and_a_reconnect_cancels_it(sta
             await asyncio.sleep(0.05)
         from agentdesk.store import connections
 
-        state = agents.load_state(ids[name], "").state
+        state = agents.load_state(ids[name]).state
         raise AssertionError(
             f"no grace timer started for {name}: status {state.status}, "
             f"open connections {[c.connection_id for c in connections.connections_of(ids[name])]}"
@@ -82,7 +82,7 @@ def test_presence_marks_a_disconnected_agent_away_and_a_reconnect_cancels_it(sta
     away = wait_for_execution(stack, timers[gone]["executionArn"])
     assert away["status"] == "SUCCEEDED", away
     assert json.loads(away["output"]) == {"agentId": ids[gone], "outcome": "away", "status": "Away"}
-    state = agents.load_state(ids[gone], "").state
+    state = agents.load_state(ids[gone]).state
     assert state.status.value == "Away"
     assert state.reason is not None and state.reason.label == "Disconnected"
 

@@ -123,7 +123,7 @@ def test_midnight_in_madrid_logs_off_the_madrid_agents_only(stack: LocalStack) -
     assert result
     assert sfn.describe_execution(executionArn=started[0])["status"] == "SUCCEEDED"
     for name in names:
-        state = agents.load_state(ids[name], "").state
+        state = agents.load_state(ids[name]).state
         assert state.status.value == ("Offline" if name in madrid else "Available"), name
     for name in madrid:
         assert agents.history(ids[name], "session")[-1]["logoffReason"] == "AUTO"

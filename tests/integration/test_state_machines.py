@@ -89,9 +89,9 @@ def test_scheduled_logoff_logs_off_everyone_at_the_site(stack: LocalStack) -> No
     assert [name for name, _ in recorder.calls].count("scheduled-logoff") == 1 + len(at_site)
 
     for name in at_site:
-        state = agents.load_state(ids[name], "").state
+        state = agents.load_state(ids[name]).state
         assert state.status.value == "Offline"
         sessions = agents.history(ids[name], "session")
         assert sessions[-1]["logoffKind"] == "auto" and sessions[-1]["logoffReason"] == "AUTO"
     for name in elsewhere:
-        assert agents.load_state(ids[name], "").state.status.value == "Available"
+        assert agents.load_state(ids[name]).state.status.value == "Available"

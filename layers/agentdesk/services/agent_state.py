@@ -69,7 +69,7 @@ def apply(agent_id: str, decide: Decide, actor: Actor) -> domain.AgentState:
     profile = directory.agent_profile(agent_id)
     site_id = profile.site_id if profile else None
     for attempt in range(ATTEMPTS):
-        stored = agents.load_state(agent_id, clock.iso())
+        stored = agents.load_state(agent_id)
         transition = decide(stored.state)
         if not transition.changed:
             return transition.state
@@ -204,7 +204,7 @@ def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
         )
     else:
         agent_id = principal.user_id
-    return _ack(agents.load_state(agent_id, clock.iso()).state)
+    return _ack(agents.load_state(agent_id).state)
 
 
 @action(
@@ -258,10 +258,10 @@ def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
 def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
     profiles = directory.agents_visible_to(principal)
     states = agents.load_states([p.agent_id for p in profiles])
-    now = clock.iso()
+    now = clock.now()
     rows = []
     for profile in profiles:
-        state = states.get(profile.agent_id) or domain.AgentState(profile.agent_id, domain.Status.OFFLINE, None, now)
+        state = states.get(profile.agent_id) or domain.initial_state(profile.agent_id, now=now)
         rows.append({**state_view(state), "name": profile.name, "teamId": profile.team_id})
     return {"agents": rows}
 

@@ -27,7 +27,7 @@ def disconnected(user_id: str) -> str | None:
     Returns the timer id, if one was started."""
     if connections.connections_of(user_id):
         return None
-    if not agents.load_state(user_id, clock.iso()).state.logged_in:
+    if not agents.load_state(user_id).state.logged_in:
         return None
     timer_id = ids.new_id("pt_")
     execution = workflows.start(
@@ -45,7 +45,7 @@ def grace_expired(agent_id: str, timer_id: str) -> dict[str, Any]:
         return {"agentId": agent_id, "outcome": "superseded"}
     if connections.connections_of(agent_id):
         return {"agentId": agent_id, "outcome": "reconnected"}
-    before = agents.load_state(agent_id, clock.iso()).state
+    before = agents.load_state(agent_id).state
     after = agent_state.mark_disconnected(agent_id)
     outcome = "away" if after.version != before.version else "unchanged"
     return {"agentId": agent_id, "outcome": outcome, "status": after.status.value}

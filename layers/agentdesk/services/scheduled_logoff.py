@@ -14,7 +14,7 @@ def find(site_id: str | None) -> dict[str, Any]:
 
 
 def log_off(agent_id: str) -> dict[str, Any]:
-    before = agents.load_state(agent_id, "").state
+    before = agents.load_state(agent_id).state
     after = agent_state.auto_logoff(agent_id)
     return {
         "agentId": agent_id,

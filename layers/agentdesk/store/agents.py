@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection as PynamoConnection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -27,6 +27,7 @@ from pynamodb.transactions import TransactWrite
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import DomainEvent
 from agentdesk.domain import agent_state as domain
+from agentdesk.platform import clock
 from agentdesk.store.binding import bind
 from agentdesk.store.events import event_model, record_of
 
@@ -68,13 +69,13 @@ class StoredState:
     exists: bool  # False for an agent never stored (the initial Offline state)
 
 
-def load_state(agent_id: str, now_iso: str) -> StoredState:
+def load_state(agent_id: str) -> StoredState:
     """The agent's current state (strongly consistent), or the initial Offline state."""
     model = _model()
     try:
         item = model.get(agent_id, STATE, consistent_read=True)
     except model.DoesNotExist:
-        return StoredState(domain.AgentState(agent_id, domain.Status.OFFLINE, None, now_iso), exists=False)
+        return StoredState(domain.initial_state(agent_id, now=clock.now()), exists=False)
     return StoredState(domain.AgentState.from_dict(json.loads(item.document)), exists=True)
 
 
@@ -170,17 +171,13 @@ def set_presence_timer(agent_id: str, timer: dict[str, str]) -> None:
     _model()(agent_id, PRESENCE, kind="presence", document=json.dumps(timer)).save()
 
 
-def clear_presence_timer(agent_id: str, execution: str | None = None) -> bool:
-    """Remove the timer (only if it is still `execution`, when given); True if one was removed."""
-    model = _model()
-    item = model(agent_id, PRESENCE, kind="presence", document="{}")
+def clear_presence_timer(agent_id: str, timer_id: str) -> bool:
+    """Remove the agent's grace timer if it is still `timer_id`; True if this call removed it."""
+    item = _model()(agent_id, PRESENCE, kind="presence", document="{}")
     try:
-        if execution is None:
-            item.delete(condition=AgentItem.pk.exists())
-        else:
-            item.delete(condition=AgentItem.document.contains(execution))
-    except Exception as exc:
-        if "ConditionalCheckFailed" in str(exc):
+        item.delete(condition=AgentItem.document.contains(timer_id))
+    except DeleteError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
     return True
