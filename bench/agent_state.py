@@ -17,52 +17,27 @@ import faulthandler
 import json
 import os
 import platform
-import socket
 import statistics
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import botocore.client
-from moto.moto_api._internal import moto_api_backend
 
-from agentdesk.platform.settings import reset_settings
 from infra.local import pollers
 from infra.local.events import websocket_context, ws_message_event
 from infra.local.seed import DEMO_PASSWORD, DemoUser
-from infra.local.stack import LocalStack, StackOptions
+from infra.local.stack import LocalStack, in_process
 
 PAUSE_CODES = ("break", "lunch")  # setStatus alternates between the two, so every command is a change
 AGENTS = ("alice", "bob", "carol", "dave", "erin")
 E2E_AGENT = "alice"
 
 # --- the local stack --------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def local_stack() -> Iterator[LocalStack]:
-    """The local stack on free ports, with demo data; the environment is restored afterwards."""
-    saved = dict(os.environ)
-    stack = LocalStack(StackOptions(port=free_port(), aws_port=free_port()))
-    try:
-        yield stack.start()
-    finally:
-        stack.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        reset_settings()
-        moto_api_backend.reset()  # the next stack starts from empty tables and streams
 
 
 def authorizer(user: DemoUser) -> dict[str, str]:
@@ -435,7 +410,7 @@ class Run:
 
 def measure_run(args: argparse.Namespace) -> Run:
     counter = CallCounter()
-    with local_stack() as stack:
+    with in_process() as stack:
         commands = Commands(stack)
         for agent in AGENTS:
             commands.ensure_logged_in(agent)
@@ -473,7 +448,7 @@ class Alone:
 
 def measure_alone(args: argparse.Namespace) -> Alone:
     counter = CallCounter()
-    with local_stack() as stack:
+    with in_process() as stack:
         idle_polling = idle_cpu()
         stack.pollers.stop()
         idle_stopped = idle_cpu()

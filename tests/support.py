@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,9 @@ import boto3
 import jwt
 import moto.cognitoidp
 
+from infra.local.stack import free_port  # noqa: F401 - re-exported for the tests
+
 MOTO_PRIVATE_JWKS = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sign_in(aws_endpoint: str, client_id: str, username: str, password: str, region: str = "us-east-1") -> str:

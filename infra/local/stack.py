@@ -6,8 +6,11 @@ end-to-end tests alike.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,9 @@ from typing import Any
 import boto3
 import httpx
 import uvicorn
+from moto.moto_api._internal import moto_api_backend
 
+from agentdesk.platform import clock
 from agentdesk.platform.settings import reset_settings
 from agentdesk.services.config_defaults import install_defaults
 from infra.local.aws import LocalAws
@@ -166,3 +171,26 @@ class LocalStack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def in_process(**options: Any) -> Iterator[LocalStack]:
+    """A stack on free ports inside this process (tests, benchmarks), on real time; when it stops, the
+    environment it set is restored and moto's state is reset, so the next stack starts empty."""
+    saved = dict(os.environ)
+    clock.reset_clock()  # a stack runs on real time: its timers and schedules are real
+    stack = LocalStack(StackOptions(port=free_port(), aws_port=free_port(), **options))
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        reset_settings()
+        moto_api_backend.reset()

@@ -5,32 +5,12 @@ reset, so the tests that follow start clean.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from moto.moto_api import _internal
+from infra.local.stack import LocalStack
+from infra.local.stack import in_process as running_stack
 
-from agentdesk.platform import clock
-from agentdesk.platform.settings import reset_settings
-from infra.local.stack import LocalStack, StackOptions
-from tests.support import free_port
-
-
-@contextmanager
-def running_stack(**options: Any) -> Iterator[LocalStack]:
-    saved = dict(os.environ)
-    clock.reset_clock()  # a stack runs on real time: its timers and schedules are real
-    stack = LocalStack(StackOptions(port=free_port(), aws_port=free_port(), **options))
-    try:
-        yield stack.start()
-    finally:
-        stack.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        reset_settings()
-        _internal.moto_api_backend.reset()
+__all__ = ["RecordingRuntime", "running_stack"]
 
 
 class RecordingRuntime:
