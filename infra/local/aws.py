@@ -1,7 +1,8 @@
 """The local AWS endpoint: moto's server application, with Lambda's Invoke answered by the real handlers.
 
 Everything else (DynamoDB and its streams, Kinesis, Cognito and its JWKS, Step Functions, S3, ...) is
-moto. Step Functions tasks call Lambda on this same port, so state machines reach real handler code.
+moto, tuned so that no call's cost grows with the history it keeps (`infra/local/moto_tuning.py`).
+Step Functions tasks call Lambda on this same port, so state machines reach real handler code.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import threading
 from typing import Any
 from urllib.parse import unquote
 
-from moto.dynamodb.models import DynamoDBBackend
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from infra.local import moto_tuning
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
 _INVOKE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
@@ -73,29 +74,6 @@ def _respond(start_response: Any, status: int, body: Any, headers: dict[str, str
     return [data]
 
 
-TRANSACTIONS = threading.Lock()
-
-
-def make_transactions_atomic_for_stream_readers() -> None:
-    """moto applies a transaction's writes one by one and restores the tables if a condition fails; until
-    then its stream records are readable, and after the rollback their sequence numbers are used again.
-    DynamoDB never shows a cancelled transaction's records. Transactions take `TRANSACTIONS`, and the
-    local event source mappings (in this process) hold it while they get an iterator and read with it,
-    so they see DynamoDB's view."""
-    if getattr(DynamoDBBackend.transact_write_items, "_agentdesk_atomic", False):
-        return
-
-    def guard(method: Any) -> Any:
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            with TRANSACTIONS:
-                return method(*args, **kwargs)
-
-        guarded._agentdesk_atomic = True  # type: ignore[attr-defined]
-        return guarded
-
-    DynamoDBBackend.transact_write_items = guard(DynamoDBBackend.transact_write_items)  # type: ignore[method-assign]
-
-
 class QuietRequestHandler(MotoRequestHandler):
     """moto's request handler without a log line per request."""
 
@@ -118,7 +96,7 @@ class LocalAws:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
-        make_transactions_atomic_for_stream_readers()
+        moto_tuning.install()
         app = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), self.runtime)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler)
         self.port = self._server.server_address[1]

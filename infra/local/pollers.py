@@ -1,7 +1,11 @@
-"""Event source mappings for the local stack: poll DynamoDB streams and Kinesis shards and hand batches to
+"""Event source mappings for the local stack: read DynamoDB streams and Kinesis shards and hand batches to
 the real consumers in the shapes Lambda uses, with partial batch failure reporting: a failed record and
 everything after it in its shard is delivered again, up to a retry limit (the cloud stack then sends the
 batch to a dead-letter queue; here it is logged and skipped).
+
+A reader sleeps until its source is written to: the local AWS reports every stream write
+(`moto_tuning.on_write`), so a change reaches its consumer at once and an idle stack reads nothing. Each
+reader keeps its clients and its shard iterator between reads.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentdesk import wiring
-from infra.local.aws import TRANSACTIONS
+from infra.local import moto_tuning
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
 log = logging.getLogger("agentdesk.local.pollers")
 
 MAX_ATTEMPTS = 5
-IDLE_SLEEP_SECONDS = 0.05
+# A reader also looks at its shard this often with no write reported (a safety net, not the way records arrive).
+SAFETY_READ_SECONDS = 10.0
+
+Source = tuple[str, str]  # ("dynamodb", table name) | ("kinesis", stream name)
 
 
 @dataclass
@@ -30,19 +37,69 @@ class Mapping:
 
     function: wiring.Function
     source_arn: str
+    source_name: str
     batch_size: int
     kind: str  # "dynamodb" | "kinesis"
+
+    @property
+    def source(self) -> Source:
+        return self.kind, self.source_name
+
+
+class Writes:
+    """How many writes each source has had; readers wait for their source's count to move."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[Source, int] = {}
+        self._conditions: dict[Source, threading.Condition] = {}
+
+    def _condition(self, source: Source) -> threading.Condition:
+        with self._lock:
+            return self._conditions.setdefault(source, threading.Condition())
+
+    def written(self, kind: str, name: str) -> None:
+        source = (kind, name)
+        condition = self._condition(source)
+        with condition:
+            self._counts[source] = self._counts.get(source, 0) + 1
+            condition.notify_all()
+
+    def count(self, source: Source) -> int:
+        return self._counts.get(source, 0)
+
+    def wait(self, source: Source, seen: int, timeout: float, stop: threading.Event) -> None:
+        condition = self._condition(source)
+        with condition:
+            condition.wait_for(lambda: self._counts.get(source, 0) != seen or stop.is_set(), timeout)
+
+    def wake_all(self) -> None:
+        with self._lock:
+            conditions = list(self._conditions.values())
+        for condition in conditions:
+            with condition:
+                condition.notify_all()
 
 
 class Poller:
     def __init__(self, runtime: LambdaRuntime, client: Callable[[str], Any], region: str) -> None:
         self.runtime = runtime
-        self.client = client
         self.region = region
+        self._make_client = client
+        self._clients: dict[str, Any] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._busy: dict[str, bool] = {}
+        self.writes = Writes()
+        self._remove_listener: Callable[[], None] | None = None
+        # per reader: the source's write count it has read up to, or None while it has records in hand
+        self._read_up_to: dict[str, tuple[Source, int | None]] = {}
         self.delivered: dict[str, int] = {}
+        self.reads = 0  # GetRecords calls made, all readers together
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._make_client(service)
+        return self._clients[service]
 
     def mappings(self, tables: dict[str, str], streams: dict[str, str]) -> list[Mapping]:
         dynamodb = self.client("dynamodb")
@@ -51,36 +108,50 @@ class Poller:
         for fn in wiring.FUNCTIONS:
             for trigger in fn.triggers:
                 if isinstance(trigger, wiring.TableStream):
-                    arn = dynamodb.describe_table(TableName=tables[trigger.table])["Table"]["LatestStreamArn"]
-                    found.append(Mapping(fn, arn, trigger.batch_size, "dynamodb"))
+                    name = tables[trigger.table]
+                    arn = dynamodb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+                    found.append(Mapping(fn, arn, name, trigger.batch_size, "dynamodb"))
                 elif isinstance(trigger, wiring.KinesisSource):
-                    arn = kinesis.describe_stream_summary(StreamName=streams[trigger.stream])[
-                        "StreamDescriptionSummary"
-                    ]["StreamARN"]
-                    found.append(Mapping(fn, arn, trigger.batch_size, "kinesis"))
+                    name = streams[trigger.stream]
+                    summary = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+                    found.append(Mapping(fn, summary["StreamARN"], name, trigger.batch_size, "kinesis"))
         return found
 
     def start(self, tables: dict[str, str], streams: dict[str, str]) -> None:
-        for mapping in self.mappings(tables, streams):
+        self.start_mappings(self.mappings(tables, streams))
+
+    def start_mappings(self, mappings: list[Mapping]) -> None:
+        self._remove_listener = moto_tuning.on_write(self.writes.written)
+        for mapping in mappings:
             for shard in self._shards(mapping):
+                reader = f"{mapping.function.name}:{shard}"
+                self._read_up_to[reader] = (mapping.source, None)
                 thread = threading.Thread(
-                    target=self._run, args=(mapping, shard), name=f"poll-{mapping.function.name}", daemon=True
+                    target=self._run, args=(mapping, shard, reader), name=f"poll-{mapping.function.name}", daemon=True
                 )
-                self._busy[thread.name + shard] = True
                 thread.start()
                 self._threads.append(thread)
 
+    def idle(self) -> bool:
+        """True when every reader has read its shard up to the last write reported for it."""
+        return all(
+            read is not None and read == self.writes.count(source) for source, read in list(self._read_up_to.values())
+        )
+
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until every shard has been read to its end once more (nothing waits for a consumer)."""
+        """Wait until every shard has been read to its end (nothing waits for a consumer)."""
         deadline = time.monotonic() + timeout
-        while any(self._busy.values()):
+        while not self.idle():
             if time.monotonic() > deadline:
                 return False
-            time.sleep(0.02)
+            time.sleep(0.005)
         return True
 
     def stop(self) -> None:
         self._stop.set()
+        self.writes.wake_all()
+        if self._remove_listener is not None:
+            self._remove_listener()
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -109,6 +180,7 @@ class Poller:
         return str(kinesis.get_shard_iterator(**kwargs)["ShardIterator"])
 
     def _fetch(self, mapping: Mapping, iterator: str) -> tuple[list[dict[str, Any]], str | None]:
+        self.reads += 1
         if mapping.kind == "dynamodb":
             page = self.client("dynamodbstreams").get_records(ShardIterator=iterator, Limit=mapping.batch_size)
         else:
@@ -150,36 +222,33 @@ class Poller:
             return str(record["dynamodb"]["SequenceNumber"])
         return str(record["kinesis"]["sequenceNumber"])
 
-    def _run(self, mapping: Mapping, shard: str) -> None:
-        checkpoint: str | None = None
+    def _run(self, mapping: Mapping, shard: str, reader: str) -> None:
+        checkpoint: str | None = None  # the last sequence number delivered
         attempts = 0
         iterator: str | None = None
         while not self._stop.is_set():
+            seen = self.writes.count(mapping.source)
             try:
-                if mapping.kind == "dynamodb":
-                    # moto's rollback of a cancelled transaction replaces the table while an iterator keeps
-                    # reading the replaced one: take a fresh iterator and read with no transaction between.
-                    with TRANSACTIONS:
-                        raw, _ = self._fetch(mapping, self._iterator(mapping, shard, checkpoint))
-                else:
-                    if iterator is None:
-                        iterator = self._iterator(mapping, shard, checkpoint)
-                    raw, iterator = self._fetch(mapping, iterator)
+                if iterator is None:
+                    iterator = self._iterator(mapping, shard, checkpoint)
+                raw, following = self._fetch(mapping, iterator)
             except Exception:  # the local AWS is stopping or restarting; try again shortly
-                log.debug("poll failed", exc_info=True)
+                log.debug("read failed", exc_info=True)
                 iterator = None
-                time.sleep(0.5)
+                self._stop.wait(0.5)
                 continue
-            key = f"poll-{mapping.function.name}{shard}"
-            self._busy[key] = bool(raw)
             if not raw:
-                time.sleep(IDLE_SLEEP_SECONDS)
+                iterator = following or iterator
+                self._read_up_to[reader] = (mapping.source, seen)
+                self.writes.wait(mapping.source, seen, SAFETY_READ_SECONDS, self._stop)
                 continue
+            self._read_up_to[reader] = (mapping.source, None)
             records = [self._event_record(mapping, shard, r) for r in raw]
             failed_at = self._deliver(mapping, records)
             if failed_at is None:
                 checkpoint = self._sequence(mapping, records[-1])
                 attempts = 0
+                iterator = following
                 continue
             attempts += 1
             if attempts >= MAX_ATTEMPTS:
@@ -191,8 +260,8 @@ class Poller:
             else:
                 index = next(i for i, r in enumerate(records) if self._sequence(mapping, r) == failed_at)
                 checkpoint = self._sequence(mapping, records[index - 1]) if index else checkpoint
-                time.sleep(min(2.0, 0.1 * 2**attempts))
-            iterator = None  # re-read from the checkpoint
+                self._stop.wait(min(2.0, 0.1 * 2**attempts))
+            iterator = None  # read again from the checkpoint
 
     def _deliver(self, mapping: Mapping, records: list[dict[str, Any]]) -> str | None:
         """Invoke the consumer; the sequence number of the first record to deliver again, or None."""
