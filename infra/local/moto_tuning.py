@@ -12,6 +12,8 @@ moto is written for tests with a handful of items; the local stack keeps a day o
   walks from the first record. Here both go by sequence number.
 - DynamoDB Streams keeps every shard iterator it ever handed out. Here they expire after 15 minutes, as
   DynamoDB's do.
+- Every request lists moto's package folder (to tell a service name from a host name) and every response
+  class's methods; both are the same for the life of the process, so they are looked up once.
 
 DynamoDB and DynamoDB Streams requests are also serialised by one lock (`DYNAMODB`): moto's threaded
 server would otherwise let a reader see a transaction half applied, which DynamoDB never shows.
@@ -25,6 +27,7 @@ source mappings wake on it instead of polling on a timer).
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import threading
 import time
@@ -33,6 +36,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto import backends
+from moto.core import responses
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
@@ -78,14 +83,32 @@ def _written(kind: str, name: str) -> None:
 def install() -> None:
     if ORIGINALS:
         return
-    for cls, name, _ in _REPLACEMENTS:
-        ORIGINALS[f"{cls.__name__}.{name}"] = getattr(cls, name)
-    for cls, name, tuned in _REPLACEMENTS:
-        setattr(cls, name, tuned)
+    for owner, name, _ in _REPLACEMENTS:
+        ORIGINALS[qualified(owner, name)] = getattr(owner, name)
+    for owner, name, tuned in _REPLACEMENTS:
+        setattr(owner, name, tuned)
+
+
+def qualified(owner: Any, name: str) -> str:
+    """ "Class.method", or "module.function" by the module's last name."""
+    return f"{owner.__name__.rsplit('.', 1)[-1]}.{name}"
 
 
 def _original(name: str) -> Any:
     return ORIGINALS[name]
+
+
+# --- what every request looked up again -------------------------------------------------------------------
+
+
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    return tuple(_original("backends.list_of_moto_modules")())
+
+
+@functools.cache
+def _method_names(cls: type) -> frozenset[str]:
+    return frozenset(_original("responses.method_names_from_class")(cls))
 
 
 # --- one request at a time -------------------------------------------------------------------------------
@@ -470,7 +493,9 @@ def _kinesis_put_record(self: KinesisStream, *args: Any, **kwargs: Any) -> tuple
     return result
 
 
-_REPLACEMENTS: tuple[tuple[type, str, Any], ...] = (
+_REPLACEMENTS: tuple[tuple[Any, str, Any], ...] = (
+    (backends, "list_of_moto_modules", _moto_modules),
+    (responses, "method_names_from_class", _method_names),
     (DynamoHandler, "call_action", _dynamodb_call_action),
     (DynamoDBStreamsHandler, "call_action", _streams_call_action),
     (DynamoDBBackend, "transact_write_items", _transact_write_items),

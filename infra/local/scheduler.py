@@ -1,6 +1,7 @@
-"""EventBridge Scheduler for the local stack: moto keeps the schedules; this fires them. Every second it
-finds the schedules whose next occurrence (in their own time zone) has come and starts their target state
-machine with the schedule's input, as the Scheduler's Step Functions target does.
+"""EventBridge Scheduler for the local stack: moto keeps the schedules; this fires them. It finds the
+schedules whose next occurrence (in their own time zone) has come and starts their target state
+machine with the schedule's input, as the Scheduler's Step Functions target does. Every expression it
+understands fires on a whole minute, so it wakes just after each minute starts and reads nothing between.
 
 Expressions understood: `cron(M H * * ? *)` with numbers, lists or `*` for minute and hour (every
 schedule the product creates has this form) and `rate(N minute|minutes|hour|hours)`.
@@ -19,6 +20,9 @@ from zoneinfo import ZoneInfo
 log = logging.getLogger("agentdesk.local.scheduler")
 
 _CRON = re.compile(r"^cron\((?P<minute>\S+) (?P<hour>\S+) \* \* \? \*\)$")
+# How long after a minute starts the scheduler looks (every expression it understands fires on a whole minute).
+TICK_AFTER_MINUTE_SECONDS = 0.05
+
 _RATE = re.compile(r"^rate\((?P<n>\d+) (?P<unit>minutes?|hours?)\)$")
 
 
@@ -90,9 +94,13 @@ class LocalScheduler:
         self._last = now
         return started
 
+    def seconds_to_next_minute(self) -> float:
+        now = self.clock()
+        return 60.0 - (now.second + now.microsecond / 1e6) + TICK_AFTER_MINUTE_SECONDS
+
     def start(self) -> None:
         def run() -> None:
-            while not self._stop.wait(1.0):
+            while not self._stop.wait(self.seconds_to_next_minute()):
                 try:
                     self.tick()
                 except Exception:  # the local AWS may be stopping; the next tick tries again

@@ -48,7 +48,7 @@ COMPARED = (
 @pytest.fixture(scope="module")
 def aws() -> Iterator[None]:
     moto_tuning.install()
-    replaced = {f"{cls.__name__}.{name}": (cls, name, tuned) for cls, name, tuned in moto_tuning._REPLACEMENTS}
+    replaced = {moto_tuning.qualified(cls, name): (cls, name, tuned) for cls, name, tuned in moto_tuning._REPLACEMENTS}
     saved = []
     for qualified in COMPARED:
         cls, name, tuned = replaced[qualified]

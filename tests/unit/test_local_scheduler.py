@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from agentdesk.domain.schedules import MIDNIGHT, logoff_schedule, schedule_name
-from infra.local.scheduler import occurrences
+from infra.local.scheduler import TICK_AFTER_MINUTE_SECONDS, LocalScheduler, occurrences
 
 
 def utc(*args: int) -> datetime:
@@ -56,3 +56,11 @@ def test_schedule_names_are_safe_and_bounded() -> None:
     assert schedule_name("a b/c" + "x" * 100) == ("logoff-a_b_c" + "x" * 100)[:64]
     spec = logoff_schedule("site-madrid", "Europe/Madrid")
     assert spec.expression == MIDNIGHT and spec.payload == {"siteId": "site-madrid"}
+
+
+def test_the_scheduler_wakes_just_after_each_minute_starts() -> None:
+    moment = datetime(2026, 3, 1, 12, 0, 59, 500000, tzinfo=UTC)
+    scheduler = LocalScheduler(client=lambda service: None, clock=lambda: moment)
+    assert scheduler.seconds_to_next_minute() == pytest.approx(0.5 + TICK_AFTER_MINUTE_SECONDS)
+    moment = datetime(2026, 3, 1, 12, 1, 0, tzinfo=UTC)
+    assert scheduler.seconds_to_next_minute() == pytest.approx(60 + TICK_AFTER_MINUTE_SECONDS)
