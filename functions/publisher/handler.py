@@ -1,5 +1,7 @@
 """Events table stream → Kinesis and WebSocket pushes, with partial batch failure reporting."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -8,12 +10,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from agentdesk.contracts.events import DomainEvent
 from agentdesk.platform.observability import logger
-from agentdesk.services.publisher import publish, register_context
+from agentdesk.services.publisher import batch_publisher, register_context
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def record_handler(record: DynamoDBRecord) -> None:
+def record_handler(record: DynamoDBRecord, publish: Callable[[DomainEvent], Any]) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return  # TTL expiries (REMOVE) and updates are not new events
     image = record.dynamodb.new_image
@@ -23,4 +25,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     register_context(context)
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    publish = batch_publisher()  # the configuration is read at most once per batch
+    return process_partial_response(
+        event=event, record_handler=partial(record_handler, publish=publish), processor=processor, context=context
+    )

@@ -271,6 +271,14 @@ def test_dynamodb_access_is_exactly_what_the_wiring_declares(synth: Synth, spec:
             assert not (WRITE_ACTIONS & actions), f"{spec.name} may only read {table}"
 
 
+@pytest.mark.parametrize("name", ["ws-commands", "presence-check", "scheduled-logoff"])
+def test_agent_state_commands_read_state_and_config_version_in_one_batch(synth: Synth, name: str) -> None:
+    # store/agents.py load_state_and_config_version: one BatchGetItem over the agents and config tables
+    grants = _dynamodb_grants(synth, name)
+    for table in ("agents", "config"):
+        assert "dynamodb:BatchGetItem" in grants[synth.table_id(table)], (name, table)
+
+
 def test_authorizer_has_no_data_access(synth: Synth) -> None:
     statements = synth.policy_statements(synth.role_id(wiring.authorizer().name))
     actions = {a for s in statements for a in _actions(s)}

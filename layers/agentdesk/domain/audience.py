@@ -24,10 +24,15 @@ class Push:
 CHANGE_FIELDS = ("command", "cause", "actorId", "logoffKind", "logoffReason")
 
 
+def hears_supervisors(event: DomainEvent) -> bool:
+    """Whether the event's push goes to the supervisors of its agent (who then need looking up)."""
+    return event.type == "agent.state.changed" and bool(event.agentId)
+
+
 def push_for(event: DomainEvent, supervisors: Iterable[str] = ()) -> Push | None:
     """The push an event becomes; `supervisors` are the users who supervise the event's agent (admins
     see every agent, so they hear of every agent too)."""
-    if event.type == "agent.state.changed" and event.agentId:
+    if hears_supervisors(event) and event.agentId:
         change = event.data.get("change") or {}
         message = {
             "type": "agent.state",

@@ -1,9 +1,12 @@
 """Agent state commands: log in/off, set status with a pause code, read state; supervisors force status
 and logoff for agents in their scope; the system logs off at midnight and marks disconnected agents Away.
 
-Each command: read the state and the configuration it needs, decide through the pure domain module,
-write state + event + time & attendance records in one transaction. A concurrent change to the same agent
-makes the write fail its version condition; the command is then decided again on the fresh state.
+Each command: read the agent's state and the configuration version in one round trip, take the
+configuration it needs from the directory at that version (a warm function keeps it until the version
+moves: store/directory.py), decide through the pure domain module, write state + event + time & attendance
+records in one transaction. On a warm function that is one read and one write. A concurrent change to the
+same agent makes the write fail its version condition; the command then re-reads the state alone and is
+decided again.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from agentdesk.domain.identity import Principal, Role
 from agentdesk.platform import clock, ids
 from agentdesk.services.ws_dispatch import action
 from agentdesk.store import agents, directory
+from agentdesk.store.directory import Directory
 
 ATTEMPTS = 3
 
-Decide = Callable[[domain.AgentState], domain.Transition]
+Decide = Callable[[domain.AgentState, Directory], domain.Transition]
+Check = Callable[[Directory], None]
 
 
 # --- the write path shared by every command -------------------------------------------------------------
@@ -64,19 +69,33 @@ def _event(transition: domain.Transition, actor: Actor) -> DomainEvent:
     )
 
 
-def apply(agent_id: str, decide: Decide, actor: Actor) -> domain.AgentState:
-    """Decide on the current state and persist the outcome; retried on a concurrent change."""
-    profile = directory.agent_profile(agent_id)
-    site_id = profile.site_id if profile else None
+def _anyone(_config: Directory) -> None:
+    return None
+
+
+def read(agent_id: str) -> tuple[agents.StoredState, Directory]:
+    """The agent's state and the directory at the configuration version read with it (one round trip)."""
+    stored, version = agents.load_state_and_config_version(agent_id)
+    return stored, directory.at(version)
+
+
+def apply(agent_id: str, decide: Decide, actor: Actor, check: Check = _anyone) -> domain.AgentState:
+    """Decide on the current state and persist the outcome; retried on a concurrent change.
+
+    `check` sees the directory before anything is decided (a supervisor's scope) and may refuse. A retry
+    re-reads the state only: the directory stays at least as new as the version read with the first state.
+    """
+    stored, config = read(agent_id)
+    check(config)
     for attempt in range(ATTEMPTS):
-        stored = agents.load_state(agent_id)
-        transition = decide(stored.state)
+        transition = decide(stored.state, config)
         if not transition.changed:
             return transition.state
         try:
-            agents.save_transition(stored, transition, _event(transition, actor), site_id)
+            agents.save_transition(stored, transition, _event(transition, actor), config.site_of(agent_id))
         except AgentDeskError as exc:
             if exc.code is ErrorCode.CONFLICT and attempt < ATTEMPTS - 1:
+                stored = agents.load_state(agent_id)
                 continue
             raise
         return transition.state
@@ -94,12 +113,18 @@ def _own(principal: Principal, agent_id: str | None) -> str:
     return principal.user_id
 
 
-def _in_scope(principal: Principal, agent_id: str) -> str:
-    if not directory.can_supervise(principal, agent_id):
-        raise AgentDeskError(
-            ErrorCode.FORBIDDEN, f"Agent {agent_id} is not in a team you supervise (or does not exist).", "agentId"
-        )
-    return agent_id
+def _in_scope(principal: Principal, agent_id: str) -> Check:
+    """The check that the principal supervises the agent (in the directory the command reads)."""
+
+    def check(config: Directory) -> None:
+        if not config.can_supervise(principal, agent_id):
+            raise AgentDeskError(
+                ErrorCode.FORBIDDEN,
+                f"Agent {agent_id} is not in a team you supervise (or does not exist).",
+                "agentId",
+            )
+
+    return check
 
 
 # --- WebSocket actions ------------------------------------------------------------------------------------
@@ -157,12 +182,15 @@ def _ack(state: domain.AgentState) -> dict[str, Any]:
 )
 def login(principal: Principal, request: Login) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
-    codes = directory.pause_codes()
     return _ack(
         apply(
             agent_id,
-            lambda state: domain.login(
-                state, session_id=ids.new_id("ses_"), pause_codes=codes, now=clock.now(), reason=request.reason
+            lambda state, config: domain.login(
+                state,
+                session_id=ids.new_id("ses_"),
+                pause_codes=config.pause_codes,
+                now=clock.now(),
+                reason=request.reason,
             ),
             _actor(principal),
         )
@@ -172,18 +200,24 @@ def login(principal: Principal, request: Login) -> dict[str, Any]:
 @action("logoff", Logoff, summary="Log off; during an interaction it is applied after wrap-up.", reply=StateReply)
 def logoff(principal: Principal, request: Logoff) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
-    codes = directory.pause_codes()
-    return _ack(apply(agent_id, lambda s: domain.logoff(s, pause_codes=codes, now=clock.now()), _actor(principal)))
+    return _ack(
+        apply(
+            agent_id,
+            lambda state, config: domain.logoff(state, pause_codes=config.pause_codes, now=clock.now()),
+            _actor(principal),
+        )
+    )
 
 
 @action("setStatus", SetStatus, summary="Available, or Away/Busy with a pause code of that status.", reply=StateReply)
 def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
     agent_id = _own(principal, request.agentId)
-    codes = directory.pause_codes()
     return _ack(
         apply(
             agent_id,
-            lambda s: domain.set_status(s, request.status, pause_codes=codes, now=clock.now(), reason=request.reason),
+            lambda state, config: domain.set_status(
+                state, request.status, pause_codes=config.pause_codes, now=clock.now(), reason=request.reason
+            ),
             _actor(principal),
         )
     )
@@ -196,15 +230,13 @@ def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
     reply=StateReply,
 )
 def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
-    if request.agentId is not None and request.agentId != principal.user_id:
-        agent_id = (
-            _in_scope(principal, request.agentId)
-            if principal.role is not Role.AGENT
-            else _own(principal, request.agentId)
-        )
-    else:
-        agent_id = principal.user_id
-    return _ack(agents.load_state(agent_id).state)
+    if request.agentId is None or request.agentId == principal.user_id:
+        return _ack(agents.load_state(principal.user_id).state)
+    if principal.role is Role.AGENT:
+        _own(principal, request.agentId)  # an agent naming another agent: refused
+    stored, config = read(request.agentId)
+    _in_scope(principal, request.agentId)(config)
+    return _ack(stored.state)
 
 
 @action(
@@ -215,20 +247,19 @@ def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
     reply=StateReply,
 )
 def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
-    agent_id = _in_scope(principal, request.agentId)
-    codes = directory.pause_codes()
     return _ack(
         apply(
-            agent_id,
-            lambda s: domain.force_status(
-                s,
+            request.agentId,
+            lambda state, config: domain.force_status(
+                state,
                 request.status,
                 supervisor_id=principal.user_id,
-                pause_codes=codes,
+                pause_codes=config.pause_codes,
                 now=clock.now(),
                 reason=request.reason,
             ),
             _actor(principal),
+            _in_scope(principal, request.agentId),
         )
     )
 
@@ -237,13 +268,14 @@ def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
     "forceLogoff", ForceLogoff, min_role=Role.SUPERVISOR, summary="Log an agent off (supervisors).", reply=StateReply
 )
 def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
-    agent_id = _in_scope(principal, request.agentId)
-    codes = directory.pause_codes()
     return _ack(
         apply(
-            agent_id,
-            lambda s: domain.force_logoff(s, supervisor_id=principal.user_id, pause_codes=codes, now=clock.now()),
+            request.agentId,
+            lambda state, config: domain.force_logoff(
+                state, supervisor_id=principal.user_id, pause_codes=config.pause_codes, now=clock.now()
+            ),
             _actor(principal),
+            _in_scope(principal, request.agentId),
         )
     )
 
@@ -256,7 +288,7 @@ def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
     reply=WallboardReply,
 )
 def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
-    profiles = directory.agents_visible_to(principal)
+    profiles = directory.current().agents_visible_to(principal)
     states = agents.load_states([p.agent_id for p in profiles])
     now = clock.now()
     rows = []
@@ -271,11 +303,17 @@ def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[s
 
 def auto_logoff(agent_id: str) -> domain.AgentState:
     """The midnight logoff of one agent (reason AUTO)."""
-    codes = directory.pause_codes()
-    return apply(agent_id, lambda s: domain.auto_logoff(s, pause_codes=codes, now=clock.now()), SYSTEM)
+    return apply(
+        agent_id,
+        lambda state, config: domain.auto_logoff(state, pause_codes=config.pause_codes, now=clock.now()),
+        SYSTEM,
+    )
 
 
 def mark_disconnected(agent_id: str) -> domain.AgentState:
     """The agent's connections stayed gone through the grace period: Away / Disconnected if Available."""
-    codes = directory.pause_codes()
-    return apply(agent_id, lambda s: domain.disconnect(s, pause_codes=codes, now=clock.now()), SYSTEM)
+    return apply(
+        agent_id,
+        lambda state, config: domain.disconnect(state, pause_codes=config.pause_codes, now=clock.now()),
+        SYSTEM,
+    )

@@ -2,10 +2,14 @@
 
 Idempotent on `eventId` (Powertools idempotency, DynamoDB-backed): a redelivered record is acknowledged
 without writing to Kinesis or pushing again. A connection that is gone is deleted.
+
+Who supervises an event's agent comes from the directory (store/directory.py), read once per batch of
+stream records: one GetItem of the configuration version, and a reload only when it moved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -16,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from agentdesk.contracts.events import DomainEvent
-from agentdesk.domain.audience import push_for
+from agentdesk.domain.audience import hears_supervisors, push_for
 from agentdesk.platform import aws, push
 from agentdesk.platform.observability import logger
 from agentdesk.platform.settings import get_settings
@@ -26,10 +30,14 @@ from agentdesk.store import connections, directory, stream
 IDEMPOTENCY_SECONDS = 26 * 3600
 
 
-def deliver(event: DomainEvent) -> dict[str, Any]:
-    """Forward one event to Kinesis and push it to the connections that should hear of it."""
+Config = Callable[[], directory.Directory]
+
+
+def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
+    """Forward one event to Kinesis and push it to the connections that should hear of it; `config` gives
+    the directory, asked only when the event's push goes to supervisors."""
     sequence = stream.put_event(event)
-    supervisors = directory.supervisors_of(event.agentId) if event.agentId else set()
+    supervisors = config().supervisors_of(event.agentId) if hears_supervisors(event) and event.agentId else ()
     planned = push_for(event, supervisors)
     sent = gone = 0
     if planned is not None:
@@ -70,13 +78,21 @@ def _deliver_once_for(table: str, _endpoint: str | None) -> Any:
     config = _config()
 
     @idempotent_function(data_keyword_argument="document", persistence_store=store, config=config)
-    def deliver_once(document: dict[str, Any]) -> dict[str, Any]:
-        return deliver(DomainEvent.model_validate(document))
+    def deliver_once(document: dict[str, Any], directory_of: Config) -> dict[str, Any]:
+        return deliver(DomainEvent.model_validate(document), directory_of)
 
     return deliver_once
 
 
-def publish(event: DomainEvent) -> dict[str, Any]:
-    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump())
+def publish(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
+    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump(), directory_of=config)
     logger.debug("published", extra=result)
     return result
+
+
+def batch_publisher() -> Callable[[DomainEvent], dict[str, Any]]:
+    """Publishes the events of one batch of stream records with one directory: the configuration version is
+    read when the first event needs it, and not again for the rest of the batch. Every event of a batch was
+    written before the batch was read, so that directory is at least as new as each event."""
+    config = cache(directory.current)
+    return lambda event: publish(event, config)

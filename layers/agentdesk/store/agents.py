@@ -7,15 +7,18 @@ Items (pk = agent id):
 - sk `pause#<start>#<id>`: one pause interval (code, label, productive; end and duration once closed);
 - sk `presence`: the disconnect-grace timer running for the agent, if any.
 
-A change writes the state (conditioned on the version read), its event (the outbox) and its time &
-attendance records in one TransactWriteItems: all or nothing.
+A command reads the state together with the configuration version in one BatchGetItem (see
+`load_state_and_config_version`). A change writes the state (conditioned on the version read), its event
+(the outbox) and its time & attendance records in one TransactWriteItems: all or nothing.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection as PynamoConnection
@@ -28,12 +31,14 @@ from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import DomainEvent
 from agentdesk.domain import agent_state as domain
 from agentdesk.platform import clock
+from agentdesk.store import config as config_store
 from agentdesk.store.binding import bind
 from agentdesk.store.events import event_model, record_of
 
 STATE = "state"
 PRESENCE = "presence"
 NO_SITE = "-"
+READ_ATTEMPTS = 5  # of a batch read whose keys DynamoDB left unprocessed (throttling); 0.3 s of back-off in all
 
 
 class LoggedInBySite(GlobalSecondaryIndex["AgentItem"]):
@@ -77,6 +82,34 @@ def load_state(agent_id: str) -> StoredState:
     except model.DoesNotExist:
         return StoredState(domain.initial_state(agent_id, now=clock.now()), exists=False)
     return StoredState(domain.AgentState.from_dict(json.loads(item.document)), exists=True)
+
+
+def load_state_and_config_version(agent_id: str) -> tuple[StoredState, config_store.ConfigVersion]:
+    """The agent's current state and the configuration version in one round trip: one BatchGetItem over the
+    agents and config tables, both strongly consistent (a command's only read on a warm function)."""
+    model = _model()
+    state_table = model.Meta.table_name
+    config_table, version_key = config_store.version_key()
+    request: dict[str, Any] = {
+        state_table: {"Keys": [{"pk": {"S": agent_id}, "sk": {"S": STATE}}], "ConsistentRead": True},
+        config_table: {"Keys": [version_key], "ConsistentRead": True},
+    }
+    found: dict[str, list[dict[str, Any]]] = {state_table: [], config_table: []}
+    for attempt in range(READ_ATTEMPTS):
+        response = _connection().dispatch("BatchGetItem", {"RequestItems": request})
+        for table, items in response.get("Responses", {}).items():
+            found[table] += items
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(0.02 * 2**attempt)  # keys left unprocessed: DynamoDB is throttling, back off
+    else:
+        raise RuntimeError(f"DynamoDB left the agent's state unread after {READ_ATTEMPTS} attempts.")
+    version = config_store.version_of(found[config_table][0] if found[config_table] else None)
+    if not found[state_table]:
+        return StoredState(domain.initial_state(agent_id, now=clock.now()), exists=False), version
+    item = model.from_raw_data(found[state_table][0])
+    return StoredState(domain.AgentState.from_dict(json.loads(item.document)), exists=True), version
 
 
 def load_states(agent_ids: Sequence[str]) -> dict[str, domain.AgentState]:

@@ -3,7 +3,9 @@
 An item keeps the resource's fields as a JSON document, a version for optimistic locking (the HTTP ETag)
 and when and by whom it last changed. Every write is one TransactWriteItems holding the item, its
 `config.changed` event (the audit record, in the outbox), the claim that keeps its name unique
-(pk = "name#<kind>", sk = the name) and a check that everything it refers to still exists.
+(pk = "name#<kind>", sk = the name), a check that everything it refers to still exists, and the bump of
+the configuration version (pk = "meta", sk = "version"): one counter over the whole table, so a reader
+can tell with one key whether anything it cached may have changed (store/directory.py).
 
 Other modules read the configuration through the typed readers at the end of this module
 (`pause_code`, `agent_profile`, `teams_supervised_by`, `time_zone_of`, ...).
@@ -15,12 +17,14 @@ import base64
 import binascii
 import hmac
 import json
+import random
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
-from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
@@ -64,6 +68,12 @@ from agentdesk.store.events import EventRecord, record_of
 
 # Deleted users keep their profile here, so reports can still show the names behind old events.
 DELETED_USERS = "deletedUser"
+# The configuration version's item. One counter for the whole table rather than one per kind: a reader
+# checks one key, and a cached directory (pause codes, profiles, teams) spans several kinds anyway. The
+# price: two config writes at the same moment conflict on it (TransactionConflict), and `commit` retries.
+VERSION_PK, VERSION_SK = "meta", "version"
+# How often a write that lost only a transaction conflict (no failed condition) is sent again.
+COMMIT_ATTEMPTS = 5
 
 Change = Literal["created", "updated", "deleted"]
 M = TypeVar("M", bound=BaseModel)
@@ -93,12 +103,28 @@ class NameClaim(Model):
     owner = UnicodeAttribute()  # the id of the item holding the name
 
 
+class VersionItem(Model):
+    """The configuration version: `version` counts the writes, `change_id` names the last one."""
+
+    class Meta:
+        table_name = "agentdesk-config"
+
+    pk = UnicodeAttribute(hash_key=True)  # VERSION_PK
+    sk = UnicodeAttribute(range_key=True)  # VERSION_SK
+    version = NumberAttribute(default=0)
+    change_id = UnicodeAttribute(null=True, attr_name="changeId")
+
+
 def _items() -> type[ConfigItem]:
     return bind(ConfigItem, "config_table")
 
 
 def _claims() -> type[NameClaim]:
     return bind(NameClaim, "config_table")
+
+
+def _versions() -> type[VersionItem]:
+    return bind(VersionItem, "config_table")
 
 
 def _connection() -> Connection:
@@ -143,6 +169,40 @@ def _record(item: ConfigItem, kind: Kind | None = None) -> Record:
         created_at=item.created_at,
         updated_at=item.updated_at,
     )
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    """Which configuration a reader saw. `change_id` is a fresh id per write, never reused: a table that was
+    recreated or restored (or a test's fresh account) can never pass for the one a cache was loaded from,
+    even when its counter shows the same number."""
+
+    number: int
+    change_id: str | None  # None: nothing was ever written through this module (an empty table)
+
+
+def version_key() -> tuple[str, dict[str, Any]]:
+    """The table name and key (wire format) of the version item, for a store that reads it in a batch with
+    its own items."""
+    return _versions().Meta.table_name, {"pk": {"S": VERSION_PK}, "sk": {"S": VERSION_SK}}
+
+
+def version_of(raw: dict[str, Any] | None) -> ConfigVersion:
+    """The version from the item as DynamoDB returned it (None: not found)."""
+    if raw is None:
+        return ConfigVersion(0, None)
+    item = _versions().from_raw_data(raw)
+    return ConfigVersion(int(item.version or 0), item.change_id)
+
+
+def current_version() -> ConfigVersion:
+    """The configuration version now (one strongly consistent GetItem)."""
+    model = _versions()
+    try:
+        item = model.get(VERSION_PK, VERSION_SK, consistent_read=True)
+    except model.DoesNotExist:
+        return ConfigVersion(0, None)
+    return ConfigVersion(int(item.version or 0), item.change_id)
 
 
 # --- reads -----------------------------------------------------------------------------------------
@@ -218,21 +278,40 @@ class _Transaction:
     name_field: str = "name"
 
     def labels(self) -> list[str]:
-        # pynamodb sends condition checks, then deletes, then puts: the cancellation reasons follow that order.
-        return [label for label, _ in self.checks] + [d[0] for d in self.deletes] + [p[0] for p in self.puts]
+        # pynamodb sends condition checks, then deletes, then puts, then updates (the version bump): the
+        # cancellation reasons follow that order.
+        labels = [label for label, _ in self.checks] + [d[0] for d in self.deletes] + [p[0] for p in self.puts]
+        return [*labels, "version"]
 
     def commit(self, change: Change) -> None:
-        try:
-            with TransactWrite(connection=_connection()) as transaction:
-                items = _items()
-                for _, ref in self.checks:
-                    transaction.condition_check(items, ref.kind.value, ref.id, condition=items.pk.exists())
-                for _, model, condition in self.deletes:
-                    transaction.delete(model, condition=condition)
-                for _, model, condition in self.puts:
-                    transaction.save(model, condition=condition)
-        except TransactWriteError as exc:
-            raise self._explain(exc, change) from exc
+        """Send the transaction with the bump of the configuration version; a cancellation caused only by
+        another transaction in flight (every config write updates the version item, so two at once conflict)
+        is sent again after a short random pause. A cancelled transaction wrote nothing, and every condition
+        is evaluated afresh, so sending it again is safe."""
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                self._send()
+                return
+            except TransactWriteError as exc:
+                if _only_conflicts(exc) and attempt < COMMIT_ATTEMPTS - 1:
+                    time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not a secret
+                    continue
+                raise self._explain(exc, change) from exc
+
+    def _send(self) -> None:
+        with TransactWrite(connection=_connection()) as transaction:
+            items = _items()
+            for _, ref in self.checks:
+                transaction.condition_check(items, ref.kind.value, ref.id, condition=items.pk.exists())
+            for _, model, condition in self.deletes:
+                transaction.delete(model, condition=condition)
+            for _, model, condition in self.puts:
+                transaction.save(model, condition=condition)
+            versions = _versions()
+            transaction.update(
+                versions(VERSION_PK, VERSION_SK),
+                actions=[versions.version.add(1), versions.change_id.set(new_id("cfg_"))],
+            )
 
     def _explain(self, exc: TransactWriteError, change: Change) -> Exception:
         reasons = exc.cancellation_reasons or []
@@ -240,6 +319,10 @@ class _Transaction:
         for label, reason in zip(self.labels(), reasons, strict=False):
             code = getattr(reason, "code", None)
             if code == "TransactionConflict":
+                if label == "version":
+                    return AgentDeskError(
+                        ErrorCode.CONFLICT, "Other configuration changes are being saved at this moment; retry."
+                    )
                 return AgentDeskError(ErrorCode.CONFLICT, f"The {noun} is being changed by someone else; retry.")
             if code != "ConditionalCheckFailed":
                 continue
@@ -260,6 +343,12 @@ class _Transaction:
                 ErrorCode.CONFLICT, f"The {noun} was changed by someone else since you read it; reload it."
             )
         return exc
+
+
+def _only_conflicts(exc: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled only because other transactions were in flight on its items."""
+    codes = {getattr(reason, "code", None) for reason in exc.cancellation_reasons or [] if reason is not None}
+    return codes == {"TransactionConflict"}
 
 
 def _event(kind: Kind, item_id: str, change: Change, version: int, actor: Actor) -> EventRecord:

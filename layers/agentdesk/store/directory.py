@@ -1,14 +1,33 @@
-"""What the agent-state commands and the publisher need to know of the configuration: pause codes, agent
-profiles and who supervises whom, as domain values (reads through the config store's typed readers)."""
+"""What the agent-state commands and the publisher need to know of the configuration — pause codes, user
+profiles (team, site) and who supervises whom — as one `Directory` snapshot per configuration version,
+kept by a warm function.
+
+Every config write bumps the configuration version in its own transaction (store/config.py). A reader
+reads that version (a command: in the same round trip as the agent's state; the publisher: once per batch
+of records) and asks `at(version)` for the directory: the cached one when it was loaded at exactly that
+version, otherwise a fresh one, loaded with strongly consistent reads *after* the version was read.
+
+Consistency: a directory is never older than the version it is labelled with. DynamoDB commits a
+transaction's items together, so once a strongly consistent read returns version n, reads made afterwards
+see every write up to n (the load may also see later writes; it is then simply reloaded on the next read
+of the version). Hence a command never acts on configuration older than the version it read in the same
+round trip as the state it decides on. A table that never saw a config write has no version to key on:
+its directory is loaded on every read, never cached.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
+from agentdesk.contracts.config import PauseCode, Team, User
 from agentdesk.domain import agent_state as domain
 from agentdesk.domain.identity import Principal, Role
+from agentdesk.platform.aws import endpoint
+from agentdesk.platform.settings import get_settings
 from agentdesk.store import config as config_store
+from agentdesk.store.config import ConfigVersion
 
 
 @dataclass(frozen=True)
@@ -17,10 +36,52 @@ class AgentProfile:
     name: str
     team_id: str | None
     site_id: str | None
+    role: Role = Role.AGENT
 
 
-def pause_codes() -> Mapping[str, domain.PauseCode]:
-    """Configured codes over the system's own (a configured Wrap-up or Disconnected relabels the system's)."""
+@dataclass(frozen=True)
+class Directory:
+    """The configuration as of one version; what depends on several items (who supervises whom) is worked
+    out once, when the directory is loaded."""
+
+    version: ConfigVersion
+    pause_codes: Mapping[str, domain.PauseCode]  # the configured codes over the system's own
+    profiles: Mapping[str, AgentProfile]  # every user (agent, supervisor, admin) by id
+    supervisors: Mapping[str, frozenset[str]] = field(default_factory=dict)  # user id -> their team's supervisors
+    supervised: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supervisor id -> users of their teams
+
+    def profile(self, user_id: str) -> AgentProfile | None:
+        return self.profiles.get(user_id)
+
+    def site_of(self, agent_id: str) -> str | None:
+        profile = self.profiles.get(agent_id)
+        return profile.site_id if profile else None
+
+    def supervisors_of(self, agent_id: str) -> frozenset[str]:
+        """User ids of the supervisors of the agent's team (empty when the agent has no team)."""
+        return self.supervisors.get(agent_id, frozenset())
+
+    def can_supervise(self, principal: Principal, agent_id: str) -> bool:
+        """Admins supervise every user; supervisors the users of the teams that list them."""
+        if principal.role is Role.ADMIN:
+            return agent_id in self.profiles
+        if principal.role is Role.SUPERVISOR:
+            return agent_id in self.supervised.get(principal.user_id, frozenset())
+        return False
+
+    def agents_visible_to(self, principal: Principal) -> list[AgentProfile]:
+        """The agents on the principal's wallboard, by name."""
+        agents = [p for p in self.profiles.values() if p.role is Role.AGENT]
+        if principal.role is not Role.ADMIN:
+            mine = self.supervised.get(principal.user_id, frozenset())
+            agents = [p for p in agents if p.agent_id in mine]
+        return sorted(agents, key=lambda p: p.name)
+
+
+def build(
+    version: ConfigVersion, codes: Iterable[PauseCode], users: Iterable[User], teams: Iterable[Team]
+) -> Directory:
+    """The directory of these pause codes, users and teams (no I/O: `load` reads them)."""
     configured = {
         code.id: domain.PauseCode(
             id=code.id,
@@ -30,38 +91,87 @@ def pause_codes() -> Mapping[str, domain.PauseCode]:
             enabled=code.enabled,
             system=code.system,
         )
-        for code in config_store.pause_codes()
+        for code in codes
     }
-    return {**domain.SYSTEM_PAUSE_CODES, **configured}
+    # A configured Wrap-up or Disconnected relabels the system's own code.
+    pause_codes = {**domain.SYSTEM_PAUSE_CODES, **configured}
+    profiles = {u.id: AgentProfile(u.id, u.name, u.teamId, u.siteId, Role(str(u.role))) for u in users}
+    team_supervisors = {t.id: frozenset(t.supervisorIds) for t in teams}
+    supervisors: dict[str, frozenset[str]] = {}
+    supervised: dict[str, set[str]] = {}
+    for profile in profiles.values():
+        leads = team_supervisors.get(profile.team_id or "", frozenset())
+        if leads:
+            supervisors[profile.agent_id] = leads
+        for lead in leads - {profile.agent_id}:
+            supervised.setdefault(lead, set()).add(profile.agent_id)
+    return Directory(
+        version=version,
+        pause_codes=MappingProxyType(pause_codes),
+        profiles=MappingProxyType(profiles),
+        supervisors=MappingProxyType(supervisors),
+        supervised=MappingProxyType({lead: frozenset(ids) for lead, ids in supervised.items()}),
+    )
+
+
+def load(version: ConfigVersion) -> Directory:
+    """Read the directory now (three strongly consistent queries: pause codes, users, teams)."""
+    return build(version, config_store.pause_codes(), config_store.agent_profiles(), config_store.teams())
+
+
+# The warm function's directory and what it was loaded from: (table, region, endpoint, number, change id).
+_cached: tuple[tuple[object, ...], Directory] | None = None
+
+
+def at(version: ConfigVersion) -> Directory:
+    """The directory at `version` (just read from the config table): the cached one if it was loaded at
+    exactly this version of this table, else loaded now and kept for the next command."""
+    global _cached
+    settings = get_settings()
+    key = (settings.config_table, settings.region, endpoint(), version.number, version.change_id)
+    cached = _cached
+    if version.change_id is not None and cached is not None and cached[0] == key:
+        return cached[1]
+    loaded = load(version)
+    if version.change_id is not None:
+        _cached = (key, loaded)  # one assignment: a thread reading `_cached` sees the old pair or the new
+    return loaded
+
+
+def current() -> Directory:
+    """The directory as of now: one read of the configuration version, and a reload only if it moved."""
+    return at(config_store.current_version())
+
+
+def forget() -> None:
+    """Drop the cached directory (the next reader loads one)."""
+    global _cached
+    _cached = None
+
+
+# --- one-off readers (each reads the configuration version; prefer one `Directory` per command) ------------
+
+
+def pause_codes() -> Mapping[str, domain.PauseCode]:
+    """Configured codes over the system's own (a configured Wrap-up or Disconnected relabels the system's)."""
+    return current().pause_codes
 
 
 def agent_profile(agent_id: str) -> AgentProfile | None:
-    user = config_store.agent_profile(agent_id)
-    return AgentProfile(user.id, user.name, user.teamId, user.siteId) if user else None
+    return current().profile(agent_id)
 
 
 def supervisors_of(agent_id: str) -> set[str]:
     """User ids of the supervisors of the agent's team (empty when the agent has no team)."""
-    return set(config_store.supervisors_of_agent(agent_id))
+    return set(current().supervisors_of(agent_id))
 
 
 def can_supervise(principal: Principal, agent_id: str) -> bool:
-    """Admins supervise every agent; supervisors the agents of the teams that list them."""
-    if principal.role is Role.ADMIN:
-        return config_store.agent_profile(agent_id) is not None
-    if principal.role is Role.SUPERVISOR:
-        return agent_id in config_store.supervised_agent_ids(principal.user_id)
-    return False
+    return current().can_supervise(principal, agent_id)
 
 
 def agents_visible_to(principal: Principal) -> list[AgentProfile]:
-    """The agents on the principal's wallboard, by name."""
-    if principal.role is Role.ADMIN:
-        users = [u for u in config_store.agent_profiles() if str(u.role) == Role.AGENT.value]
-    else:
-        team_ids = {t.id for t in config_store.teams_supervised_by(principal.user_id)}
-        users = [u for u in config_store.agent_profiles() if u.teamId in team_ids and str(u.role) == Role.AGENT.value]
-    return sorted((AgentProfile(u.id, u.name, u.teamId, u.siteId) for u in users), key=lambda p: p.name)
+    return current().agents_visible_to(principal)
 
 
 def presence_grace_seconds() -> int:
