@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from agentdesk.contracts.config import (
+    LABEL_PATTERN,
+    PATTERN_MESSAGES,
+    TEXT_PATTERN,
     Body,
     CannedMessageInput,
     DispositionSetInput,
     ErrorResponse,
     IntegrationInput,
+    Name,
     PauseCodeInput,
     QueueInput,
     SiteInput,
@@ -135,3 +139,21 @@ def test_the_error_body_schema_lists_every_error_code() -> None:
     schema = ErrorResponse.model_json_schema()
     assert schema["$defs"]["ErrorCode"]["enum"] == [code.value for code in ErrorCode]
     assert ErrorCode.INVALID_REFERENCE.value == "INVALID_REFERENCE"
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\x1f", "\x7f", "\u202e", "\u2066", "\u200b", "\ufeff", "\n", "\t"])
+def test_names_refuse_control_and_invisible_characters(hidden: str) -> None:
+    # "\x1f" passes a plain \S pattern and is then stripped to "": names must not hide what they hold.
+    with pytest.raises(ValidationError):
+        TypeAdapter(Name).validate_python(f"Sales{hidden}Team")
+    with pytest.raises(ValidationError):
+        TypeAdapter(Name).validate_python(hidden)
+
+
+@pytest.mark.parametrize("shown", ["Ada", "  Zoë  ", "客服", "😀 Team", "O'Brien \u2013 Sales"])
+def test_names_keep_any_visible_text_trimmed(shown: str) -> None:
+    assert TypeAdapter(Name).validate_python(shown) == shown.strip()
+
+
+def test_every_label_pattern_has_a_message_a_person_can_read() -> None:
+    assert LABEL_PATTERN in PATTERN_MESSAGES and TEXT_PATTERN in PATTERN_MESSAGES

@@ -17,6 +17,7 @@ import {
   integerProblem,
   isTimeZone,
   nameKey,
+  descriptionProblem,
   nameProblem,
   optionalIntegerProblem,
   outcomeProblems,
@@ -34,6 +35,15 @@ describe("field rules", () => {
     expect(nameProblem(` ${"x".repeat(80)} `, "a name")).toBeNull();
     expect(nameProblem("x".repeat(81), "a name")).toMatch(/at most 80/);
     expect(nameProblem("x".repeat(41), "a label", 40)).toMatch(/at most 40/);
+  });
+
+  it("refuses control and invisible characters as the API does", () => {
+    for (const hidden of ["\u0000", "\u001f", "\u202e", "\u200b", "\ufeff", "\n"]) {
+      expect(nameProblem(`Sales${hidden}Team`, "a name")).toMatch(/visible text/);
+    }
+    expect(nameProblem("Zoë 客服 😀", "a name")).toBeNull();
+    expect(descriptionProblem("line one\nline two")).toBeNull();
+    expect(descriptionProblem("a\u202eb")).toMatch(/invisible/);
   });
 
   it("compares names as the API does: case and runs of spaces ignored", () => {

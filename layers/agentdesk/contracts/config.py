@@ -76,17 +76,38 @@ def _template(value: str) -> str:
     return value
 
 
-# A name people pick from lists: 1-80 characters with at least one that is not a space; stored trimmed.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"\S"), AfterValidator(_strip)]
-ShortLabel = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"\S"), AfterValidator(_strip)]
-Description = Annotated[str, StringConstraints(max_length=500)]
+# Characters no label may hold: control characters, and the invisible format characters (zero-width marks,
+# bidi overrides and isolates) that make a label read differently from what it holds.
+_INVISIBLE = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_HIDDEN = r"\x00-\x1f\x7f-\x9f" + _INVISIBLE
+# Text that may run over lines (messages, descriptions) may also hold tabs and line breaks.
+_HIDDEN_IN_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _INVISIBLE
+# One line with at least one visible character; Python's strip() then leaves it non-empty.
+LABEL_PATTERN = rf"^[^{_HIDDEN}]*[^\s{_HIDDEN}][^{_HIDDEN}]*$"
+TEXT_PATTERN = rf"^[^{_HIDDEN_IN_TEXT}]*[^\s{_HIDDEN_IN_TEXT}][^{_HIDDEN_IN_TEXT}]*$"
+
+# What a person is told when a value breaks one of these patterns (instead of the pattern itself).
+PATTERN_MESSAGES = {
+    LABEL_PATTERN: "needs a visible character, on one line, with no control or invisible characters.",
+    TEXT_PATTERN: "needs a visible character, with no control or invisible characters.",
+    rf"^[^{_HIDDEN_IN_TEXT}]*$": "may not hold control or invisible characters.",
+}
+
+# A name people pick from lists: 1-80 characters, one line, at least one visible; stored trimmed.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=LABEL_PATTERN), AfterValidator(_strip)]
+ShortLabel = Annotated[
+    str, StringConstraints(min_length=1, max_length=40, pattern=LABEL_PATTERN), AfterValidator(_strip)
+]
+Description = Annotated[str, StringConstraints(max_length=500, pattern=rf"^[^{_HIDDEN_IN_TEXT}]*$")]
 # The id of another config item.
 ConfigId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_time_zone)]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]{1,63}$")]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
-MessageBody = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S"), AfterValidator(_template)]
+MessageBody = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000, pattern=TEXT_PATTERN), AfterValidator(_template)
+]
 
 
 class Stored(Document):
@@ -210,7 +231,7 @@ class PauseCodePage(Document):
 
 # --- disposition sets ------------------------------------------------------------------------------
 
-Outcome = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"\S"), AfterValidator(_strip)]
+Outcome = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=LABEL_PATTERN), AfterValidator(_strip)]
 
 
 class DispositionOutcomes(Body):

@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
-from agentdesk.contracts.config import PUBLIC, ROLE_EXTENSION
+from agentdesk.contracts.config import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.domain.identity import Principal, Role, at_least, principal_from_claims
 from agentdesk.platform.observability import logger
@@ -129,6 +129,8 @@ def _validation_error(exc: RequestValidationError) -> Response[dict[str, Any]]:
     location = [str(p) for p in first.get("loc", ())]
     field = (".".join(location[1:]) or location[0]) if location else "body"
     message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    if first.get("type") == "string_pattern_mismatch":
+        message = PATTERN_MESSAGES.get(str((first.get("ctx") or {}).get("pattern")), message)
     more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return _bad_request(field, f"{field}: {message}{more}")
 

@@ -38,15 +38,22 @@ export function nameKey(name: string): string {
   return name.trim().split(/\s+/).join(" ").toLowerCase();
 }
 
+/** Control characters and invisible format characters (zero-width marks, bidi overrides): the API refuses them. */
+const INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff";
+const HIDDEN_IN_LABEL = new RegExp(`[\u0000-\u001f\u007f-\u009f${INVISIBLE}]`);
+const HIDDEN_IN_TEXT = new RegExp(`[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f${INVISIBLE}]`);
+
 /** A required name (`name`, `label`, `title`): some non-space text, at most `max` characters once trimmed. */
 export function nameProblem(value: string, what: string, max = NAME_MAX): string | null {
   const trimmed = value.trim();
   if (trimmed === "") return `Enter ${what}.`;
+  if (HIDDEN_IN_LABEL.test(value)) return "Use one line of visible text, without control or invisible characters.";
   if (trimmed.length > max) return `Use at most ${max} characters (now ${trimmed.length}).`;
   return null;
 }
 
 export function descriptionProblem(value: string): string | null {
+  if (HIDDEN_IN_TEXT.test(value)) return "Remove control or invisible characters.";
   return value.length > DESCRIPTION_MAX ? `Use at most ${DESCRIPTION_MAX} characters (now ${value.length}).` : null;
 }
 
@@ -167,6 +174,7 @@ export function templateProblems(body: string): string[] {
 
 export function messageBodyProblem(body: string): string | null {
   if (body.trim() === "") return "Enter the message.";
+  if (HIDDEN_IN_TEXT.test(body)) return "Remove control or invisible characters.";
   if (body.length > MESSAGE_BODY_MAX) return `Use at most ${MESSAGE_BODY_MAX} characters (now ${body.length}).`;
   const problems = templateProblems(body);
   return problems.length > 0 ? problems.join(" ") : null;
