@@ -10,13 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
 import threading
+import time
 from typing import Any
 from urllib.parse import unquote
 
-from moto.moto_server.threaded_moto_server import MotoRequestHandler
+import uvicorn
+from a2wsgi import WSGIMiddleware
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from infra.local import moto_tuning
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
@@ -74,21 +76,20 @@ def _respond(start_response: Any, status: int, body: Any, headers: dict[str, str
     return [data]
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    """moto's request handler without a log line per request."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+# Threads that run requests: Step Functions tasks call Lambda on this endpoint and the handlers they run call
+# it again, so a request may wait for others; the pool must outnumber what can wait at once.
+REQUEST_THREADS = 256
 
 
 class LocalAws:
-    """moto in server mode on one port, in a background thread."""
+    """moto on one port, served by uvicorn (HTTP/1.1 keep-alive: a client reuses its connection, where
+    werkzeug's development server closes every connection after one response), in a background thread."""
 
     def __init__(self, host: str, port: int, runtime: LambdaRuntime) -> None:
         self.host = host
         self.port = port
         self.runtime = runtime
-        self._server: BaseWSGIServer | None = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -98,14 +99,30 @@ class LocalAws:
     def start(self) -> None:
         moto_tuning.install()
         app = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), self.runtime)
-        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-aws", daemon=True)
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, self.port))
+        self.port = listener.getsockname()[1]
+        config = uvicorn.Config(
+            WSGIMiddleware(app, workers=REQUEST_THREADS),  # type: ignore[arg-type]
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=60,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [listener]}, name="local-aws", daemon=True
+        )
         self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the local AWS did not start on port {self.port}")
+            time.sleep(0.01)
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.should_exit = True
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
