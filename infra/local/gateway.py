@@ -44,6 +44,7 @@ class GatewayConfig:
     aws_endpoint: str
     web_dist: Path
     started_at: float = field(default_factory=time.time)
+    gc_summary: Callable[[], dict[str, Any]] | None = None  # the process's collection pauses, for /health
 
 
 @dataclass
@@ -95,6 +96,7 @@ class Gateway:
                 "uptimeSeconds": round(time.time() - self.config.started_at, 1),
                 "connections": len(self.connections),
                 "functions": len(wiring.FUNCTIONS),
+                **({"gc": self.config.gc_summary()} if self.config.gc_summary else {}),
             }
         )
 

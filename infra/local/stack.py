@@ -26,6 +26,7 @@ from agentdesk.platform.settings import reset_settings
 from agentdesk.services.config_defaults import install_defaults
 from infra.local.aws import LocalAws
 from infra.local.gateway import Gateway, GatewayConfig
+from infra.local.gc_watch import GcWatch
 from infra.local.lambda_runtime import LambdaRuntime
 from infra.local.pollers import Poller
 from infra.local.provision import Provisioned, provision
@@ -60,6 +61,7 @@ class LocalStack:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._clients: dict[tuple[str, str], Any] = {}
+        self.gc_watch = GcWatch()
 
     @property
     def base_url(self) -> str:
@@ -106,6 +108,7 @@ class LocalStack:
         # every later collection, so a full collection walks only what requests allocate.
         gc.collect()
         gc.freeze()
+        self.gc_watch.start()
         self.timings["ready"] = time.perf_counter() - began
         return self
 
@@ -147,6 +150,7 @@ class LocalStack:
                 jwks_url=os.environ["COGNITO_JWKS_URL"],
                 aws_endpoint=self.aws_endpoint,
                 web_dist=self.options.web_dist,
+                gc_summary=self.gc_watch.summary,
             ),
         )
         self.gateway = gateway
@@ -175,6 +179,7 @@ class LocalStack:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.aws.stop()
+        self.gc_watch.stop()
         gc.unfreeze()
 
     def __enter__(self) -> LocalStack:

@@ -52,6 +52,8 @@ def alice(stack: Any) -> str:
 def test_health_and_config(stack: Any) -> None:
     health = httpx.get(f"{stack.base_url}/health")
     assert health.status_code == 200 and health.json()["status"] == "ok"
+    collections = health.json()["gc"]  # what start-up built is frozen out of every later collection
+    assert collections["frozenObjects"] > 100_000 and len(collections["longestPauseMs"]) == 3
     config = stack.config
     assert config["wsUrl"].startswith("ws://") and config["wsUrl"].endswith("/ws")
     assert config["apiUrl"].endswith("/api")

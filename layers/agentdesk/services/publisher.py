@@ -34,9 +34,10 @@ Config = Callable[[], directory.Directory]
 
 
 def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
-    """Forward one event to Kinesis and push it to the connections that should hear of it; `config` gives
-    the directory, asked only when the event's push goes to supervisors."""
-    sequence = stream.put_event(event)
+    """Push one event to the connections that should hear of it, then forward it to Kinesis; `config` gives
+    the directory, asked only when the event's push goes to supervisors. Pushes go first: people wait for
+    them, the stream's readers do not (a failure after them redelivers the event, and clients drop a push
+    they already have by its state version)."""
     supervisors = config().supervisors_of(event.agentId) if hears_supervisors(event) and event.agentId else ()
     planned = push_for(event, supervisors)
     sent = gone = 0
@@ -54,6 +55,7 @@ def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str,
             else:
                 connections.delete_connection(connection.connection_id)
                 gone += 1
+    sequence = stream.put_event(event)
     return {"eventId": event.eventId, "sequence": sequence, "pushed": sent, "gone": gone}
 
 
