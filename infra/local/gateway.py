@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from agentdesk import wiring
 from infra.local import events
@@ -192,6 +192,10 @@ class Gateway:
         await socket.accept()
         connection = OpenConnection(socket, context("$connect", "CONNECT"), headers)
         self.connections[connection_id] = connection
+        # The socket is read all the time, as API Gateway does: frames queue for the routes while a handler
+        # works, and the protocol's pings and pongs keep flowing (a socket left unread is closed as dead).
+        inbox: asyncio.Queue[str | None] = asyncio.Queue()
+        worker = asyncio.create_task(self._work(connection, inbox, context))
         try:
             while True:
                 message = await socket.receive()
@@ -206,11 +210,13 @@ class Gateway:
                     await socket.close(code=1009, reason="Message too big")
                     break
                 connection.last_active = time.time()
-                await self._route_message(connection, body, context)
+                inbox.put_nowait(body)
         except WebSocketDisconnect:
             pass
         finally:
             self.connections.pop(connection_id, None)
+            inbox.put_nowait(None)
+            await worker  # what was received is still handled; replies to a closed socket are dropped
             disconnect_fn = self.ws_routes["$disconnect"]
             try:
                 await self.call(
@@ -219,6 +225,16 @@ class Gateway:
                 )
             except FunctionError as exc:  # API Gateway does not retry $disconnect either
                 log.warning("$disconnect of %s failed: %s", connection_id, exc.payload)
+
+    async def _work(
+        self, connection: OpenConnection, inbox: asyncio.Queue[str | None], context: Callable[..., dict[str, Any]]
+    ) -> None:
+        """Hands the connection's frames to their routes in the order they came."""
+        while (body := await inbox.get()) is not None:
+            try:
+                await self._route_message(connection, body, context)
+            except Exception:  # one frame's failure never stops the ones after it
+                log.exception("routing a frame failed")
 
     async def _route_message(
         self, connection: OpenConnection, body: str, context: Callable[..., dict[str, Any]]
@@ -246,9 +262,16 @@ class Gateway:
         if route.two_way and isinstance(result, dict) and result.get("body") is not None:
             await self._send(connection, str(result["body"]))
 
-    async def _send(self, connection: OpenConnection, text: str) -> None:
+    async def _send(self, connection: OpenConnection, text: str) -> bool:
+        """Send one frame; False when the socket has closed (the frame is dropped, as API Gateway drops it)."""
         async with connection.lock:
-            await connection.socket.send_text(text)
+            try:
+                await connection.socket.send_text(text)
+            except (RuntimeError, WebSocketDisconnect, OSError):
+                if connection.socket.client_state is WebSocketState.CONNECTED:
+                    raise
+                return False
+        return True
 
     async def management(self, request: Request) -> Response:
         """`apigatewaymanagementapi`: PostToConnection, GetConnection, DeleteConnection."""
@@ -258,8 +281,10 @@ class Gateway:
         if request.method == "POST":
             data = await request.body()
             try:
-                await self._send(connection, data.decode("utf-8"))
+                sent = await self._send(connection, data.decode("utf-8"))
             except (RuntimeError, WebSocketDisconnect):
+                sent = False
+            if not sent:
                 return JSONResponse({"message": "Gone"}, 410, headers={"x-amzn-ErrorType": "GoneException"})
             return Response(status_code=200)
         if request.method == "DELETE":

@@ -176,3 +176,24 @@ def test_http_me_requires_a_valid_token(stack: Any, alice: str) -> None:
 def test_unknown_api_path_is_404(stack: Any, alice: str) -> None:
     response = httpx.get(f"{stack.base_url}/api/nothing-here", headers={"Authorization": f"Bearer {alice}"})
     assert response.status_code == 404
+
+
+def test_a_pipelined_burst_gets_every_reply_in_order_on_an_open_socket(stack: Any, alice: str) -> None:
+    # The gateway keeps reading while handlers work, as API Gateway does: a burst is queued, not dropped,
+    # and the protocol's own pings keep being answered meanwhile.
+    count = 200
+
+    async def burst() -> list[str]:
+        async with websockets.connect(f"{stack.ws_url}?token={alice}", ping_interval=0.2, ping_timeout=1) as ws:
+            for number in range(count):
+                await ws.send(json.dumps({"action": "getState", "requestId": f"b{number}"}))
+            replies = []
+            while len(replies) < count:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if message.get("type") in ("ack", "error"):
+                    replies.append(message["requestId"])
+            pong = await ws.ping()
+            await asyncio.wait_for(pong, 5)
+            return replies
+
+    assert asyncio.run(burst()) == [f"b{number}" for number in range(count)]
