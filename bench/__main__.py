@@ -1,6 +1,42 @@
-"""`python -m bench`: run the benchmarks and print the figures."""
+"""`python -m bench`: run the benchmarks and print the figures.
 
-from bench.agent_state import main
+Usage:
+
+    python -m bench                          # both: agent-state, then local-stack (defaults)
+    python -m bench agent-state [flags]      # only bench/agent_state.py (in-process stack)
+    python -m bench local-stack [flags]      # only bench/local_stack.py (`python -m infra.local` as a subprocess)
+    python -m bench --runs 1 --commands 60   # flags without a name go to agent-state, as before; then local-stack
+"""
+
+from __future__ import annotations
+
+import sys
+
+BENCHES = ("agent-state", "local-stack")
+
+
+def run(name: str, argv: list[str]) -> None:
+    if name == "agent-state":
+        from bench import agent_state
+
+        agent_state.main(argv)
+    else:
+        from bench import local_stack
+
+        local_stack.main(argv)
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] in BENCHES:
+        run(argv[0], argv[1:])
+        return
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return
+    run("agent-state", argv)
+    print("\n" + "=" * 100 + "\n")
+    run("local-stack", [])
+
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
