@@ -304,45 +304,72 @@ async def end_to_end_run(stack: LocalStack, token: str, count: int) -> EndToEnd:
 # --- (d) what moto's TransactWriteItems costs -------------------------------------------------------------
 
 
-def moto_transaction_scaling(
-    sizes: tuple[int, ...] = (100, 1000, 4000), repeat: int = 20
-) -> list[tuple[int, float, float]]:
-    """TransactWriteItems and PutItem against moto (in process) by the number of items in the table:
-    moto copies every table a transaction touches, so the outbox's size shows in every command."""
+def moto_scaling(
+    tuned: bool, sizes: tuple[int, ...] = (100, 1000, 4000, 20000), repeat: int = 20
+) -> list[tuple[int, float, float, float]]:
+    """TransactWriteItems, PutItem and a Query of one partition against moto in process, by the number of
+    items in the table; `tuned` with the local AWS's tuning (infra/local/moto_tuning.py), else moto as
+    shipped, which copies every table a transaction touches and sorts the whole table for every Query."""
     from moto import mock_aws
 
+    from infra.local import moto_tuning
+
+    if tuned:
+        moto_tuning.install()
+    else:
+        moto_tuning.uninstall()
     rows = []
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName="outbox",
-            KeySchema=[{"AttributeName": "eventId", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "eventId", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-        )
-        document = {"S": "x" * 1500}  # about the size of an agent.state.changed event
-        written = 0
+    try:
+        with mock_aws():
+            dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+            dynamodb.create_table(
+                TableName="outbox",
+                KeySchema=[
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "sk", "KeyType": "RANGE"},
+                ],
+                AttributeDefinitions=[
+                    {"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "sk", "AttributeType": "S"},
+                ],
+                BillingMode="PAY_PER_REQUEST",
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+            )
+            document = {"S": "x" * 1500}  # about the size of an agent.state.changed event
+            written = 0
 
-        def item(key: str) -> dict[str, Any]:
-            return {"eventId": {"S": key}, "document": document}
+            def item(pk: str, sk: str) -> dict[str, Any]:
+                return {"pk": {"S": pk}, "sk": {"S": sk}, "document": document}
 
-        for size in sizes:
-            while written < size:
-                dynamodb.put_item(TableName="outbox", Item=item(f"fill-{written}"))
-                written += 1
-            transact, put = [], []
-            for index in range(repeat):
-                start = time.perf_counter()
-                dynamodb.transact_write_items(
-                    TransactItems=[{"Put": {"TableName": "outbox", "Item": item(f"t{size}-{index}")}}]
-                )
-                transact.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                dynamodb.put_item(TableName="outbox", Item=item(f"p{size}-{index}"))
-                put.append(time.perf_counter() - start)
-                written += 2
-            rows.append((size, statistics.median(transact) * 1000, statistics.median(put) * 1000))
+            for size in sizes:
+                while written < size:
+                    batch = [
+                        {"PutRequest": {"Item": item(f"fill-{written + i}", "e")}}
+                        for i in range(min(25, size - written))
+                    ]
+                    dynamodb.batch_write_item(RequestItems={"outbox": batch})
+                    written += len(batch)
+                transact, put, query = [], [], []
+                for index in range(repeat):
+                    start = time.perf_counter()
+                    dynamodb.transact_write_items(
+                        TransactItems=[{"Put": {"TableName": "outbox", "Item": item("agent", f"t{size}-{index}")}}]
+                    )
+                    transact.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    dynamodb.put_item(TableName="outbox", Item=item("agent", f"p{size}-{index}"))
+                    put.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    dynamodb.query(
+                        TableName="outbox",
+                        KeyConditionExpression="pk = :pk",
+                        ExpressionAttributeValues={":pk": {"S": f"fill-{index}"}},
+                    )
+                    query.append(time.perf_counter() - start)
+                    written += 2
+                rows.append((size, *(statistics.median(samples) * 1000 for samples in (transact, put, query))))
+    finally:
+        moto_tuning.install()
     return rows
 
 
@@ -563,11 +590,16 @@ def main(argv: list[str] | None = None) -> None:
             ("the agent.state push on tab 2", f"{push.median_ms:.1f} ms", f"{push.p99_ms:.1f} ms"),
         ],
     )
-    print_table(
-        "(d) moto alone, in process: median time of one write by the number of items in the table",
-        ("items", "TransactWriteItems", "PutItem"),
-        [(size, f"{transact:.1f} ms", f"{put:.1f} ms") for size, transact, put in moto_transaction_scaling()],
-    )
+    for tuned in (False, True):
+        print_table(
+            f"(d) {'the local AWS (tuned moto)' if tuned else 'moto as shipped'}, in process: median time of one "
+            "call by the number of items in the table",
+            ("items", "TransactWriteItems", "PutItem", "Query (one partition)"),
+            [
+                (size, f"{transact:.1f} ms", f"{put:.1f} ms", f"{query:.1f} ms")
+                for size, transact, put, query in moto_scaling(tuned)
+            ],
+        )
     print(f"\nlocal stack start: {statistics.median(r.stack_seconds for r in runs):.1f} s (median)")
     print(f"machine at the end: {machine()}")
     print(f"total time {time.perf_counter() - began:.0f} s")
