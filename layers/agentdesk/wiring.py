@@ -112,7 +112,7 @@ class Function:
     description: str
     triggers: tuple[Trigger, ...]
     tables: dict[str, Access] = field(default_factory=dict)
-    pushes: bool = False  # may post to WebSocket connections
+    pushes: bool = False  # may use the WebSocket management API: post to, check and close connections
     manages_users: bool = False  # may create, update and disable Cognito users and their groups
     starts: tuple[str, ...] = ()  # state machines it may start or stop
     schedules: tuple[str, ...] = ()  # state machines it keeps EventBridge Scheduler schedules for
@@ -211,6 +211,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Removes a closed WebSocket connection; the agent's last one starts the disconnect grace.",
         triggers=(WebSocketRoute("$disconnect", two_way=False),),
         tables={"connections": Access.WRITE, "agents": Access.WRITE, "config": Access.READ},
+        pushes=True,  # asks API Gateway whether the agent's other recorded connections are still open
         starts=("presence",),
     ),
     Function(
@@ -235,6 +236,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Task of the presence state machine: marks a still-disconnected Available agent Away.",
         triggers=(StateMachineTask("presence", "PresenceCheckFunctionArn"),),
         tables={"agents": Access.WRITE, "events": Access.WRITE, "connections": Access.READ, "config": Access.READ},
+        pushes=True,  # asks API Gateway whether the agent's recorded connections are still open
     ),
     Function(
         name="scheduled-logoff",

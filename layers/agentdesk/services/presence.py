@@ -1,6 +1,9 @@
 """Presence: when an agent's last connection closes, a grace timer (the presence state machine) starts;
 if the agent is still disconnected and Available when it fires, the agent goes Away / Disconnected.
 Reconnecting first stops the timer. Each timer has an id; only the agent's current timer may act.
+
+"Still connected" means a connection that can still be open: a connection record outlives its socket when
+its $disconnect never ran or failed, and such a leftover must not keep an agent connected for good.
 """
 
 from __future__ import annotations
@@ -8,11 +11,31 @@ from __future__ import annotations
 from typing import Any
 
 from agentdesk.domain.identity import Principal
-from agentdesk.platform import clock, ids, workflows
+from agentdesk.platform import clock, ids, push, workflows
 from agentdesk.services import agent_state
 from agentdesk.store import agents, connections, directory
 
 STATE_MACHINE = "presence"
+
+# $connect records a connection before API Gateway has finished opening it (the route may take up to its
+# 29 s timeout), and until then the management API does not know it: a record this young counts as open.
+OPENING_SECONDS = 30
+
+
+def live_connections(user_id: str) -> list[connections.Connection]:
+    """The user's connections that can still be open. Not counted: a record past its `expiresAt` (API Gateway
+    closes every connection within the connection TTL; DynamoDB deletes expired items only eventually), and a
+    record whose socket API Gateway reports gone (its $disconnect never ran or failed)."""
+    now = clock.now()
+    live = []
+    for connection in connections.connections_of(user_id):
+        if connection.expires_at is not None and connection.expires_at <= now:
+            continue
+        opened_long_ago = now.timestamp() - float(connection.connected_epoch) >= OPENING_SECONDS
+        if opened_long_ago and not push.is_open(connection.connection_id):
+            continue
+        live.append(connection)
+    return live
 
 
 def connected(principal: Principal) -> None:
@@ -25,7 +48,7 @@ def connected(principal: Principal) -> None:
 def disconnected(user_id: str) -> str | None:
     """A connection closed: when it was the agent's last and the agent is logged in, start the grace timer.
     Returns the timer id, if one was started."""
-    if connections.connections_of(user_id):
+    if live_connections(user_id):
         return None
     if not agents.load_state(user_id).state.logged_in:
         return None
@@ -43,7 +66,7 @@ def grace_expired(agent_id: str, timer_id: str) -> dict[str, Any]:
     """The timer fired: act only if it is still the agent's current timer and the agent is still gone."""
     if not agents.clear_presence_timer(agent_id, timer_id):
         return {"agentId": agent_id, "outcome": "superseded"}
-    if connections.connections_of(agent_id):
+    if live_connections(agent_id):
         return {"agentId": agent_id, "outcome": "reconnected"}
     before = agents.load_state(agent_id).state
     after = agent_state.mark_disconnected(agent_id)
