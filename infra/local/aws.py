@@ -20,7 +20,8 @@ import uvicorn
 from a2wsgi import WSGIMiddleware
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from infra.local import moto_tuning
+from infra.local import in_process, moto_tuning
+from infra.local.in_process import InProcessTransport
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
 _INVOKE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
@@ -91,6 +92,7 @@ class LocalAws:
         self.runtime = runtime
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self.transport: InProcessTransport | None = None
 
     @property
     def endpoint(self) -> str:
@@ -103,6 +105,9 @@ class LocalAws:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, self.port))
         self.port = listener.getsockname()[1]
+        # this process's own clients (the handlers, the event source mappings) call the app without a socket
+        self.transport = InProcessTransport(self.endpoint, app)
+        in_process.install(self.transport)
         config = uvicorn.Config(
             WSGIMiddleware(app, workers=REQUEST_THREADS),  # type: ignore[arg-type]
             log_level="warning",
@@ -122,6 +127,8 @@ class LocalAws:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        if self.transport is not None:
+            in_process.uninstall(self.transport)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
