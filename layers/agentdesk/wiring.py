@@ -250,8 +250,14 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Forwards each new event in the outbox to Kinesis and pushes it to the WebSocket connections "
         "that should hear of it; idempotent on eventId.",
         triggers=(TableStream("events"),),
-        tables={"connections": Access.WRITE, "idempotency": Access.WRITE, "config": Access.READ},
+        tables={
+            "connections": Access.WRITE,
+            "idempotency": Access.WRITE,
+            "config": Access.READ,
+            "agents": Access.WRITE,  # the presence timer of an agent whose last connection answered 410
+        },
         pushes=True,
+        starts=("presence",),  # a connection found gone may have been the agent's last one
         publishes_to=("events",),
         timeout_seconds=30,
     ),

@@ -16,6 +16,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamModel
 
 from agentdesk.domain.identity import Principal, Role
-from agentdesk.store import connections, directory
+from agentdesk.platform import clock
+from agentdesk.services import agent_state as commands
+from agentdesk.store import agents, connections, directory
 from functions.publisher.handler import handler
 from infra.local.lambda_runtime import LocalContext
 from infra.local.seed import DEMO_PASSWORD
@@ -126,6 +129,16 @@ def kinesis_event_ids(stack: LocalStack) -> Counter[str]:
     return found
 
 
+def save_old_connection(connection_id: str, principal: Principal, age_seconds: int = 120) -> None:
+    """A connection record written `age_seconds` ago (past the time a connection may take to open)."""
+    opened = datetime.now(UTC) - timedelta(seconds=age_seconds)
+    clock.set_clock(lambda: opened)
+    try:
+        connections.save_connection(connection_id, principal, 7200)
+    finally:
+        clock.reset_clock()
+
+
 async def drain(client: WorkspaceClient, seconds: float = 0.3) -> None:
     """Read whatever arrives within `seconds` into the client's push queue."""
     with contextlib.suppress(AssertionError):
@@ -144,7 +157,7 @@ def test_redelivered_and_shuffled_batches_reach_kinesis_and_each_connection_once
     supervisor = next(iter(directory.supervisors_of(alice)))
     boss_name = next(u.username for u in stack.users if u.user_id == supervisor)
     # a connection whose socket is long gone, as the table keeps it until $disconnect or its TTL
-    connections.save_connection(STALE, Principal(alice, "alice", "Alice", "alice@example.com", Role.AGENT), 600)
+    save_old_connection(STALE, Principal(alice, "alice", "Alice", "alice@example.com", Role.AGENT))
 
     async def scenario() -> list[str]:
         tab1 = await WorkspaceClient.connect(ws_url(stack), alice_token)
@@ -214,3 +227,37 @@ def test_a_bad_record_is_reported_alone_and_the_others_go_through(stack: LocalSt
     # the redelivery Lambda makes from the failed record on: still nothing twice
     assert publish([bad, removed, good[1]]) == {"batchItemFailures": [{"itemIdentifier": "9" * 21}]}
     assert kinesis_event_ids(stack) == after
+
+
+def test_a_gone_connection_that_was_the_agents_last_starts_the_grace_check(stack: LocalStack) -> None:
+    # $disconnect is delivered on a best-effort basis: the publisher, finding the agent's only recorded
+    # connection gone (410), deletes it and starts the grace timer itself.
+    stream = EventsStream(stack)
+    stream.new_records()
+    bob = next(u for u in stack.users if u.username == "bob")
+    principal = Principal(bob.user_id, "bob", bob.name, bob.email, Role.AGENT)
+    commands.login(principal, commands.Login(action="login", requestId="r1"))
+    save_old_connection("lost-disconnect-0001", principal)
+    assert agents.presence_timer(bob.user_id) is None
+
+    assert publish(stream.new_records()) == {"batchItemFailures": []}
+    assert connections.get_connection("lost-disconnect-0001") is None
+    timer = agents.presence_timer(bob.user_id)
+    assert timer is not None
+    stack.client("stepfunctions").stop_execution(executionArn=timer["executionArn"])  # not to outlive the stack
+
+
+def test_a_connection_still_opening_is_kept_when_a_push_finds_it_unknown(stack: LocalStack) -> None:
+    # $connect stores the record before API Gateway knows the connection: a push in that moment gets 410,
+    # and deleting the record would leave the new connection deaf to every later push.
+    stream = EventsStream(stack)
+    stream.new_records()
+    carol = next(u for u in stack.users if u.username == "carol")
+    principal = Principal(carol.user_id, "carol", carol.name, carol.email, Role.AGENT)
+    connections.save_connection("opening-0001", principal, 7200)
+    commands.login(principal, commands.Login(action="login", requestId="r2"))
+
+    assert publish(stream.new_records()) == {"batchItemFailures": []}
+    assert connections.get_connection("opening-0001") is not None
+    assert agents.presence_timer(carol.user_id) is None
+    connections.delete_connection("opening-0001")

@@ -22,6 +22,11 @@ STATE_MACHINE = "presence"
 OPENING_SECONDS = 30
 
 
+def still_opening(connection: connections.Connection) -> bool:
+    """Recorded by $connect so recently that API Gateway may not know the connection yet."""
+    return clock.now().timestamp() - float(connection.connected_epoch) < OPENING_SECONDS
+
+
 def live_connections(user_id: str) -> list[connections.Connection]:
     """The user's connections that can still be open. Not counted: a record past its `expiresAt` (API Gateway
     closes every connection within the connection TTL; DynamoDB deletes expired items only eventually), and a
@@ -31,8 +36,7 @@ def live_connections(user_id: str) -> list[connections.Connection]:
     for connection in connections.connections_of(user_id):
         if connection.expires_at is not None and connection.expires_at <= now:
             continue
-        opened_long_ago = now.timestamp() - float(connection.connected_epoch) >= OPENING_SECONDS
-        if opened_long_ago and not push.is_open(connection.connection_id):
+        if not still_opening(connection) and not push.is_open(connection.connection_id):
             continue
         live.append(connection)
     return live

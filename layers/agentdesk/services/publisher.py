@@ -24,6 +24,7 @@ from agentdesk.domain.audience import hears_supervisors, push_for
 from agentdesk.platform import aws, push
 from agentdesk.platform.observability import logger
 from agentdesk.platform.settings import get_settings
+from agentdesk.services import presence
 from agentdesk.store import connections, directory, stream
 
 # Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
@@ -52,11 +53,21 @@ def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str,
         for connection in targets:
             if push.send(connection.connection_id, planned.message):
                 sent += 1
-            else:
-                connections.delete_connection(connection.connection_id)
+            elif _forget(connection):
                 gone += 1
     sequence = stream.put_event(event)
     return {"eventId": event.eventId, "sequence": sequence, "pushed": sent, "gone": gone}
+
+
+def _forget(connection: connections.Connection) -> bool:
+    """A connection answered 410 Gone: delete its record and, as its $disconnect may never come (API Gateway
+    delivers it on a best-effort basis), start the agent's grace check now. A connection still opening (its
+    $connect has not finished, so API Gateway does not know it yet) is kept."""
+    if presence.still_opening(connection):
+        return False
+    if connections.delete_connection(connection.connection_id) is not None:
+        presence.disconnected(connection.user_id)
+    return True
 
 
 @cache
