@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import uvicorn
 from a2wsgi import WSGIMiddleware
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 from infra.local import in_process, moto_tuning
 from infra.local.in_process import InProcessTransport
@@ -100,7 +100,7 @@ class LocalAws:
 
     def start(self) -> None:
         moto_tuning.install()
-        app = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), self.runtime)
+        app = LambdaInvokeMiddleware(DomainDispatcherApplication(moto_tuning.backend_app), self.runtime)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, self.port))

@@ -12,9 +12,10 @@ moto is written for tests with a handful of items; the local stack keeps a day o
   walks from the first record. Here both go by sequence number.
 - DynamoDB Streams keeps every shard iterator it ever handed out. Here they expire after 15 minutes, as
   DynamoDB's do.
-- Every DynamoDB response is serialised by a generic walker that tries several spellings of each member
-  name on every value. Here the data-plane operations' results (plain dicts already in wire form) are
-  walked by their output shape with plain lookups: the same JSON, a fraction of the time.
+- Every response is serialised by a generic walker that tries several spellings of each member name on
+  every value. Here the results of DynamoDB's data-plane operations, DynamoDB Streams' reads and Kinesis'
+  writes (plain dicts already in wire form) are walked by their output shape with plain lookups: the same
+  JSON, a fraction of the time.
 - Every request lists moto's package folder (to tell a service name from a host name) and every response
   class's methods; both are the same for the life of the process, so they are looked up once.
 
@@ -42,7 +43,7 @@ from typing import Any
 
 from moto import backends, settings
 from moto.core import responses
-from moto.core.responses import ActionContext
+from moto.core.responses import ActionContext, ActionResult
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
@@ -55,11 +56,12 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import GlobalSecondaryIndex, StreamShard, Table
-from moto.dynamodb.responses import DynamoHandler, DynamoResult
+from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from moto.kinesis.models import Shard as KinesisShard
 from moto.kinesis.models import Stream as KinesisStream
+from moto.moto_server.werkzeug_app import create_backend_app
 
 DYNAMODB = threading.RLock()
 SHARD_ITERATOR_SECONDS = 15 * 60
@@ -129,28 +131,33 @@ def _method_names(cls: type) -> frozenset[str]:
 
 # --- DynamoDB responses by shape -----------------------------------------------------------------------------
 
-# Operations whose results are plain dicts of wire names (items, keys, counts, consumed capacity).
-FAST_SERIALISED = frozenset(
-    {
-        "GetItem",
-        "BatchGetItem",
-        "Query",
-        "Scan",
-        "PutItem",
-        "UpdateItem",
-        "DeleteItem",
-        "BatchWriteItem",
-        "TransactGetItems",
-        "TransactWriteItems",
-    }
-)
+# Operations whose results are plain dicts of wire names (items, keys, counts, consumed capacity, stream
+# records), by service.
+FAST_SERIALISED = {
+    "dynamodb": frozenset(
+        {
+            "GetItem",
+            "BatchGetItem",
+            "Query",
+            "Scan",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "BatchWriteItem",
+            "TransactGetItems",
+            "TransactWriteItems",
+        }
+    ),
+    "dynamodbstreams": frozenset({"GetRecords", "GetShardIterator"}),
+    "kinesis": frozenset({"PutRecord", "PutRecords"}),
+}
 
 
 class _NotPlain(Exception):
     """The result holds something the plain walk does not handle: moto's own serialiser takes it."""
 
 
-def _plain(value: Any, shape: Any) -> Any:
+def _plain(value: Any, shape: Any, serializer: Any) -> Any:
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, dict):
@@ -159,36 +166,48 @@ def _plain(value: Any, shape: Any) -> Any:
         for name, member in shape.members.items():
             member_value = value.get(name)
             if member_value is not None:
-                out[member.serialization.get("name", name)] = _plain(member_value, member)
+                out[member.serialization.get("name", name)] = _plain(member_value, member, serializer)
         return out
     if kind == "list":
-        return [_plain(v, shape.member) for v in value]
+        return [_plain(v, shape.member, serializer) for v in value]
     if kind == "map":
-        return {k: _plain(v, shape.value) for k, v in value.items()}
+        return {k: _plain(v, shape.value, serializer) for k, v in value.items()}
     if kind == "blob":
         raw = value.encode("utf-8") if isinstance(value, str) else value
         return base64.b64encode(raw).strip().decode("utf-8")
+    if kind == "timestamp":
+        wrapper: dict[str, Any] = {}
+        serializer._timestamp_serializer.serialize(wrapper, value, shape, "timestamp")
+        return wrapper["timestamp"]
     if kind in ("string", "boolean", "integer", "long", "double", "float"):
         return value
-    raise _NotPlain  # timestamps and anything else
+    raise _NotPlain
 
 
-def _dynamo_execute_result(self: DynamoResult, context: ActionContext) -> Any:
-    original = _original("DynamoResult.execute_result")
+def _execute_result(self: ActionResult, context: ActionContext) -> Any:
+    original = _original("ActionResult.execute_result")
     operation = context.operation_model
-    if operation.name not in FAST_SERIALISED or operation.output_shape is None or not isinstance(self.result, dict):
-        return original(self, context)
-    try:
-        body = _plain(self.result, operation.output_shape)
-    except _NotPlain:
+    fast = FAST_SERIALISED.get(context.service_model.service_name, frozenset())
+    if operation.name not in fast or operation.output_shape is None or not isinstance(self.result, dict):
         return original(self, context)
     serializer = context.serializer_class(
         operation_model=operation, pretty_print=settings.PRETTIFY_RESPONSES, value_picker=None
     )
+    try:
+        body = _plain(self.result, operation.output_shape, serializer)
+    except _NotPlain:
+        return original(self, context)
     response = serializer._serialized_result_to_response(
         serializer._create_default_response(), self.result, operation.output_shape, body
     )
     return response["status_code"], response["headers"], response["body"]
+
+
+def backend_app(service: Any) -> Any:
+    """moto's Flask application of a service, out of debug mode (its request helpers cost every request)."""
+    app = create_backend_app(service)
+    app.debug = False
+    return app
 
 
 # --- one request at a time -------------------------------------------------------------------------------
@@ -577,7 +596,7 @@ _REPLACEMENTS: tuple[tuple[Any, str, Any], ...] = (
     (backends, "list_of_moto_modules", _moto_modules),
     (responses, "method_names_from_class", _method_names),
     (DynamoHandler, "call_action", _dynamodb_call_action),
-    (DynamoResult, "execute_result", _dynamo_execute_result),
+    (ActionResult, "execute_result", _execute_result),
     (DynamoDBStreamsHandler, "call_action", _streams_call_action),
     (DynamoDBBackend, "transact_write_items", _transact_write_items),
     (DynamoDBBackend, "update_item", _update_item),

@@ -249,6 +249,10 @@ class Poller:
                 checkpoint = self._sequence(mapping, records[-1])
                 attempts = 0
                 iterator = following
+                if len(raw) < mapping.batch_size and self.writes.count(mapping.source) == seen:
+                    # a short batch and no write since the read began: this was the end of the shard
+                    self._read_up_to[reader] = (mapping.source, seen)
+                    self.writes.wait(mapping.source, seen, SAFETY_READ_SECONDS, self._stop)
                 continue
             attempts += 1
             if attempts >= MAX_ATTEMPTS:

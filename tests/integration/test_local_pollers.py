@@ -11,9 +11,11 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.core.responses import ActionResult
 from moto.moto_api._internal import moto_api_backend
 
 from agentdesk import wiring
+from infra.local import moto_tuning
 from infra.local.aws import LocalAws
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 from infra.local.pollers import Mapping, Poller
@@ -186,3 +188,27 @@ def test_an_idle_reader_reads_nothing_and_a_write_wakes_it(local_aws: LocalAws, 
         assert poller.reads - reads <= 3  # read the record, then find the end of the shard
     finally:
         poller.stop()
+
+
+def test_stream_records_are_serialised_as_moto_does(
+    local_aws: LocalAws, table: tuple[Any, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, name, arn = table
+    client.put_item(TableName=name, Item={"pk": {"S": "a"}, "blob": {"B": b"\x00\xff"}, "m": {"M": {"n": {"N": "1"}}}})
+    client.delete_item(TableName=name, Key={"pk": {"S": "a"}})
+    streams = boto3.client(
+        "dynamodbstreams",
+        endpoint_url=local_aws.endpoint,
+        region_name=REGION,
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")[
+        "ShardIterator"
+    ]
+    tuned = streams.get_records(ShardIterator=iterator)
+    monkeypatch.setattr(ActionResult, "execute_result", moto_tuning.ORIGINALS["ActionResult.execute_result"])
+    shipped = streams.get_records(ShardIterator=iterator)
+    assert [r["eventName"] for r in tuned["Records"]] == ["INSERT", "REMOVE"]
+    assert tuned["Records"] == shipped["Records"]

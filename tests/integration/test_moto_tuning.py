@@ -42,7 +42,7 @@ COMPARED = (
     "Table.query",
     "Table.put_item",
     "Table.delete_item",
-    "DynamoResult.execute_result",
+    "ActionResult.execute_result",
 )
 
 
