@@ -20,8 +20,8 @@ import uvicorn
 from a2wsgi import WSGIMiddleware
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from infra.local import in_process, moto_tuning
-from infra.local.in_process import InProcessTransport
+from infra.local import moto_tuning
+from infra.local.in_process import InProcessTransport, install_transport, uninstall_transport
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
 _INVOKE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
@@ -107,7 +107,7 @@ class LocalAws:
         self.port = listener.getsockname()[1]
         # this process's own clients (the handlers, the event source mappings) call the app without a socket
         self.transport = InProcessTransport(self.endpoint, app)
-        in_process.install(self.transport)
+        install_transport(self.transport)
         config = uvicorn.Config(
             WSGIMiddleware(app, workers=REQUEST_THREADS),  # type: ignore[arg-type]
             log_level="warning",
@@ -128,7 +128,7 @@ class LocalAws:
 
     def stop(self) -> None:
         if self.transport is not None:
-            in_process.uninstall(self.transport)
+            uninstall_transport(self.transport)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

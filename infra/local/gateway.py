@@ -274,32 +274,34 @@ class Gateway:
         return True
 
     async def management(self, request: Request) -> Response:
-        """`apigatewaymanagementapi`: PostToConnection, GetConnection, DeleteConnection."""
-        connection = self.connections.get(request.path_params["connection_id"])
+        """`apigatewaymanagementapi` over HTTP: PostToConnection, GetConnection, DeleteConnection."""
+        status, headers, body = await self.manage(
+            request.method, request.path_params["connection_id"], await request.body()
+        )
+        return Response(body, status, headers=headers)
+
+    async def manage(self, method: str, connection_id: str, data: bytes) -> tuple[int, dict[str, str], bytes]:
+        """The management API's answer (status, headers, body), for HTTP and for this process's own calls."""
+        gone = (410, {"content-type": "application/json", "x-amzn-ErrorType": "GoneException"}, b'{"message":"Gone"}')
+        connection = self.connections.get(connection_id)
         if connection is None:
-            return JSONResponse({"message": "Gone"}, 410, headers={"x-amzn-ErrorType": "GoneException"})
-        if request.method == "POST":
-            data = await request.body()
+            return gone
+        if method == "POST":
             try:
                 sent = await self._send(connection, data.decode("utf-8"))
             except (RuntimeError, WebSocketDisconnect):
                 sent = False
-            if not sent:
-                return JSONResponse({"message": "Gone"}, 410, headers={"x-amzn-ErrorType": "GoneException"})
-            return Response(status_code=200)
-        if request.method == "DELETE":
+            return (200, {}, b"") if sent else gone
+        if method == "DELETE":
             await connection.socket.close(code=1000)
-            return Response(status_code=204)
+            return 204, {}, b""
         identity = connection.context["identity"]
-        return JSONResponse(
-            {
-                "ConnectedAt": time.strftime(
-                    "%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.context["connectedAt"] / 1000)
-                ),
-                "Identity": {"SourceIp": identity["sourceIp"], "UserAgent": identity["userAgent"]},
-                "LastActiveAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.last_active)),
-            }
-        )
+        found = {
+            "ConnectedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.context["connectedAt"] / 1000)),
+            "Identity": {"SourceIp": identity["sourceIp"], "UserAgent": identity["userAgent"]},
+            "LastActiveAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(connection.last_active)),
+        }
+        return 200, {"content-type": "application/json"}, json.dumps(found).encode()
 
     # -- HTTP API ----------------------------------------------------------------------------------
 

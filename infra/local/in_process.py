@@ -1,4 +1,5 @@
-"""Calls this process makes to its own local AWS skip the loopback socket.
+"""Calls this process makes to its own local AWS (and to its own API Gateway management API) skip the
+loopback socket.
 
 The handlers run in the local stack's process, and so does the local AWS. A request from a botocore client
 of this process to the local AWS endpoint is still built, signed and serialised by botocore exactly as for
@@ -8,14 +9,19 @@ server does; only the socket, the HTTP parsing on both sides and the hop to a se
 as before; requests from other processes (the browser, tests, benchmarks) reach the same application over
 HTTP.
 
-It is a botocore `before-send` handler: registered for every session created from now on, and on the
-default boto3 session if one exists.
+The same holds for the handlers' pushes: `PostToConnection` and its siblings to the local gateway's
+`/@connections/{id}` are handed to the gateway's own code on its event loop.
+
+Each transport is a botocore `before-send` handler: registered for every session created from now on, and
+on the default boto3 session if one exists.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -27,15 +33,26 @@ from moto.core.botocore_stubber import MockRawResponse
 WsgiApp = Any
 
 
-class InProcessTransport:
-    """Answers the requests to `endpoint` by calling `app` in the calling thread."""
+Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
 
-    def __init__(self, endpoint: str, app: WsgiApp) -> None:
+
+def _body(request: AWSPreparedRequest) -> bytes:
+    body = request.body
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    data = body.read()
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+class Transport:
+    """Answers the requests to `endpoint` in this process; every other request goes to the network."""
+
+    def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint.rstrip("/")
-        parts = urlsplit(self.endpoint)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = str(parts.port or 80)
-        self.app = app
         self.calls = 0
 
     def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
@@ -43,21 +60,25 @@ class InProcessTransport:
         if url != self.endpoint and not url.startswith(self.endpoint + "/") and not url.startswith(self.endpoint + "?"):
             return None
         self.calls += 1
-        status, headers, body = self._call(request)
+        status, headers, body = self.answer(request)
         return AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
 
-    def _call(self, request: AWSPreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        body = request.body
-        if body is None:
-            data = b""
-        elif isinstance(body, bytes):
-            data = body
-        elif isinstance(body, str):
-            data = body.encode("utf-8")
-        else:
-            data = body.read()
-            if isinstance(data, str):
-                data = data.encode("utf-8")
+    def answer(self, request: AWSPreparedRequest) -> Answer:
+        raise NotImplementedError
+
+
+class InProcessTransport(Transport):
+    """Answers the requests to `endpoint` by calling the WSGI application `app` in the calling thread."""
+
+    def __init__(self, endpoint: str, app: WsgiApp) -> None:
+        super().__init__(endpoint)
+        parts = urlsplit(self.endpoint)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = str(parts.port or 80)
+        self.app = app
+
+    def answer(self, request: AWSPreparedRequest) -> Answer:
+        data = _body(request)
         parts = urlsplit(request.url or "")
         environ: dict[str, Any] = {
             "REQUEST_METHOD": request.method,
@@ -103,14 +124,33 @@ class InProcessTransport:
         return int(status.split(" ", 1)[0]), dict(headers), content
 
 
-def install(transport: InProcessTransport) -> None:
+class GatewayTransport(Transport):
+    """Answers the API Gateway management API (`/@connections/{id}`) by running the gateway's own code on
+    its event loop, where the sockets live."""
+
+    def __init__(self, endpoint: str, manage: Callable[[str, str, bytes], Awaitable[Answer]], loop: Any) -> None:
+        super().__init__(endpoint)
+        self.manage = manage
+        self.loop = loop
+
+    def answer(self, request: AWSPreparedRequest) -> Answer:
+        path = urlsplit(request.url or "").path
+        prefix = "/@connections/"
+        if not path.startswith(prefix):
+            return 404, {"content-type": "application/json"}, b'{"message":"Not Found"}'
+        connection_id = unquote(path[len(prefix) :])
+        call = self.manage(request.method, connection_id, _body(request))
+        return asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=30)  # type: ignore[arg-type]
+
+
+def install_transport(transport: Transport) -> None:
     """Every botocore session created from now on, and the default boto3 session, use the transport."""
     botocore.handlers.BUILTIN_HANDLERS.append(("before-send", transport))
     if boto3.DEFAULT_SESSION is not None:
         boto3.DEFAULT_SESSION._session.register("before-send", transport)
 
 
-def uninstall(transport: InProcessTransport) -> None:
+def uninstall_transport(transport: Transport) -> None:
     if ("before-send", transport) in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.remove(("before-send", transport))
     if boto3.DEFAULT_SESSION is not None:

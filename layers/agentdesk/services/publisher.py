@@ -9,6 +9,7 @@ stream records: one GetItem of the configuration version, and a reload only when
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -20,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from agentdesk.contracts.events import DomainEvent
-from agentdesk.domain.audience import hears_supervisors, push_for
+from agentdesk.domain.audience import Push, hears_supervisors, push_for
 from agentdesk.platform import aws, push
 from agentdesk.platform.observability import logger
 from agentdesk.platform.settings import get_settings
@@ -36,27 +37,42 @@ Config = Callable[[], directory.Directory]
 
 def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
     """Push one event to the connections that should hear of it, then forward it to Kinesis; `config` gives
-    the directory, asked only when the event's push goes to supervisors. Pushes go first: people wait for
-    them, the stream's readers do not (a failure after them redelivers the event, and clients drop a push
-    they already have by its state version)."""
-    supervisors = config().supervisors_of(event.agentId) if hears_supervisors(event) and event.agentId else ()
-    planned = push_for(event, supervisors)
-    sent = gone = 0
+    the directory, asked only when the event's push goes to supervisors. Pushes go first, the agent's own
+    tabs before anyone else's: people wait for them, the stream's readers do not (a failure after them
+    redelivers the event, and clients drop a push they already have by its state version)."""
+    planned = push_for(event)
+    outcomes: dict[str, str] = {}  # connection id -> "pushed" | "gone" | "opening"
     if planned is not None:
-        if planned.broadcast:
-            targets = connections.all_connections()
-        else:
-            found = {c.connection_id: c for user in sorted(planned.user_ids) for c in connections.connections_of(user)}
-            for role in sorted(planned.roles):
-                found.update((c.connection_id, c) for c in connections.connections_with_role(role))
-            targets = list(found.values())
-        for connection in targets:
-            if push.send(connection.connection_id, planned.message):
-                sent += 1
-            elif _forget(connection):
-                gone += 1
+        for group in _audience(event, planned, config):
+            for connection in group():
+                if connection.connection_id not in outcomes:
+                    if push.send(connection.connection_id, planned.message):
+                        outcomes[connection.connection_id] = "pushed"
+                    else:
+                        outcomes[connection.connection_id] = "gone" if _forget(connection) else "opening"
     sequence = stream.put_event(event)
-    return {"eventId": event.eventId, "sequence": sequence, "pushed": sent, "gone": gone}
+    counts = Counter(outcomes.values())
+    return {"eventId": event.eventId, "sequence": sequence, "pushed": counts["pushed"], "gone": counts["gone"]}
+
+
+def _audience(event: DomainEvent, planned: Push, config: Config) -> list[Callable[[], list[connections.Connection]]]:
+    """Who hears of the event, as lookups in the order they are pushed to: the event's agent, the other
+    users named, the agent's supervisors (the directory is read only when it gets that far), the roles."""
+    if planned.broadcast:
+        return [connections.all_connections]
+    agent = event.agentId if event.agentId in planned.user_ids else None
+    others = sorted(planned.user_ids - {agent})
+    groups: list[Callable[[], list[connections.Connection]]] = []
+    if agent is not None:
+        groups.append(lambda: connections.connections_of(agent))
+    groups += [lambda user=user: connections.connections_of(user) for user in others]
+    if hears_supervisors(event) and event.agentId:
+        agent_id = event.agentId
+        groups.append(
+            lambda: [c for user in sorted(config().supervisors_of(agent_id)) for c in connections.connections_of(user)]
+        )
+    groups += [lambda role=role: connections.connections_with_role(role) for role in sorted(planned.roles)]
+    return groups
 
 
 def _forget(connection: connections.Connection) -> bool:
