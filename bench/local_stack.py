@@ -721,6 +721,13 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
         ]
     if result.get("grown_error"):
         rows.append(("grown phase NOT measured", result["grown_error"]))
+    collections = result.get("gc")
+    if collections:
+        rows += [
+            ("garbage collections by generation (whole run)", " / ".join(map(str, collections["collections"]))),
+            ("longest pause by generation", " / ".join(f"{ms:.1f} ms" for ms in collections["longestPauseMs"])),
+            ("objects frozen at start-up", f"{collections['frozenObjects']:,}"),
+        ]
     if result.get("idle_rss_samples"):
         samples = ", ".join(mb(kb) for _, kb in result["idle_rss_samples"])
         rows += [("idle RSS samples (every 30 s)", samples), ("idle RSS slope", f"{result['idle_rss_slope']:.2f} KB/s")]
@@ -786,6 +793,7 @@ def measure_grown(session: Session, templates: Templates, args: argparse.Namespa
     result["rss_after_grown_kb"] = rss_kb(session.stack.pid)
     result["idle_cpu_grown_pct"] = idle_cpu_percent(session.stack, args.settle, args.idle_seconds)
     print(f"  idle CPU {result['idle_cpu_grown_pct']:.1f} %", flush=True)
+    result["gc"] = session.stack.health().get("gc")  # absent on a stack that does not report it
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
