@@ -5,6 +5,7 @@ end-to-end tests alike.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import socket
@@ -188,6 +189,7 @@ class LocalStack:
             uninstall_transport(self._pushes)
         self.scheduler.stop()
         self.pollers.stop()
+        self._stop_executions()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -196,6 +198,18 @@ class LocalStack:
         self.gc_watch.stop()
         gc.unfreeze()
         sys.setswitchinterval(self._switch_interval)
+
+    def _stop_executions(self) -> None:
+        """Running state machines (grace timers, wrap-up timers) end with the stack instead of firing into
+        a stack that is gone."""
+        if self.provisioned is None:
+            return
+        stepfunctions = self.client("stepfunctions")
+        for arn in self.provisioned.state_machine_arns.values():
+            with contextlib.suppress(Exception):  # the local AWS may already be unreachable
+                running = stepfunctions.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
+                for execution in running:
+                    stepfunctions.stop_execution(executionArn=execution["executionArn"])
 
     def __enter__(self) -> LocalStack:
         return self.start()
