@@ -215,11 +215,13 @@ class Functions(Construct):
                 table = self.resources.tables[trigger.table]
                 if not self.table_specs[trigger.table].stream:
                     raise ValueError(f"{spec.name} reads the stream of {trigger.table}, which has stream=False")
+                pattern = trigger.filter_pattern()
                 function.add_event_source(
                     sources.DynamoEventSource(
                         table,
                         starting_position=lambda_.StartingPosition.LATEST,
                         batch_size=trigger.batch_size,
+                        filters=[lambda_.FilterCriteria.filter(pattern)] if pattern else None,
                         report_batch_item_failures=True,
                         bisect_batch_on_error=True,
                         retry_attempts=STREAM_RETRY_ATTEMPTS,

@@ -40,10 +40,22 @@ class Mapping:
     source_name: str
     batch_size: int
     kind: str  # "dynamodb" | "kinesis"
+    pattern: dict[str, Any] | None = None  # Lambda's event filtering: only matching records are delivered
 
     @property
     def source(self) -> Source:
         return self.kind, self.source_name
+
+    def accepts(self, record: dict[str, Any]) -> bool:
+        return self.pattern is None or matches(self.pattern, record)
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda's event filtering for the patterns the wiring uses: nested keys, each leaf a list of the values
+    it may hold."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(key in value and matches(p, value[key]) for key, p in pattern.items())
+    return value in pattern
 
 
 class Writes:
@@ -110,7 +122,7 @@ class Poller:
                 if isinstance(trigger, wiring.TableStream):
                     name = tables[trigger.table]
                     arn = dynamodb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
-                    found.append(Mapping(fn, arn, name, trigger.batch_size, "dynamodb"))
+                    found.append(Mapping(fn, arn, name, trigger.batch_size, "dynamodb", trigger.filter_pattern()))
                 elif isinstance(trigger, wiring.KinesisSource):
                     name = streams[trigger.stream]
                     summary = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
@@ -244,7 +256,8 @@ class Poller:
                 continue
             self._read_up_to[reader] = (mapping.source, None)
             records = [self._event_record(mapping, shard, r) for r in raw]
-            failed_at = self._deliver(mapping, records)
+            wanted = [r for r in records if mapping.accepts(r)]
+            failed_at = self._deliver(mapping, wanted) if wanted else None  # filtered out: nothing to invoke
             if failed_at is None:
                 checkpoint = self._sequence(mapping, records[-1])
                 attempts = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Access(StrEnum):
@@ -42,10 +43,19 @@ class HttpRoute:
 
 @dataclass(frozen=True)
 class TableStream:
-    """A DynamoDB stream event source mapping (new images), with partial batch failure reporting."""
+    """A DynamoDB stream event source mapping (new images), with partial batch failure reporting. With
+    `only_types`, Lambda's event filtering hands the function only new events of those types (the others
+    never invoke it); the local event source mapping applies the same filter."""
 
     table: str
     batch_size: int = 100
+    only_types: tuple[str, ...] = ()
+
+    def filter_pattern(self) -> dict[str, Any] | None:
+        """The event filtering pattern (Lambda's syntax), or None to deliver every record."""
+        if not self.only_types:
+            return None
+        return {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": list(self.only_types)}}}}
 
 
 @dataclass(frozen=True)
@@ -264,7 +274,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="site-schedules",
         description="Keeps one EventBridge Scheduler schedule per site: the midnight logoff in the site's time zone.",
-        triggers=(TableStream("events"),),
+        triggers=(TableStream("events", only_types=("config.changed",)),),
         tables={"config": Access.READ},
         schedules=("scheduled-logoff",),
         timeout_seconds=30,

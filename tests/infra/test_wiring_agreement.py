@@ -3,6 +3,7 @@ wired to that function's Lambda, and nothing else is."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from agentdesk import wiring
@@ -141,3 +142,21 @@ def test_state_machine_tasks_are_substituted_with_their_functions(synth: Synth) 
             if isinstance(t, wiring.StateMachineTask) and t.state_machine == name
         }
         assert machines[name].get("DefinitionSubstitutions", {}) == expected
+
+
+def test_stream_filters_match_the_wiring(synth: Synth) -> None:
+    expected = {
+        synth.function_id(fn.name): trigger.filter_pattern()
+        for fn in wiring.FUNCTIONS
+        for trigger in fn.triggers
+        if isinstance(trigger, wiring.TableStream)
+    }
+    assert any(expected.values()), "some stream consumer filters its events"
+    for mapping in synth.of_type("AWS::Lambda::EventSourceMapping").values():
+        props = mapping["Properties"]
+        function = props["FunctionName"]["Ref"]
+        if function not in expected:
+            continue
+        filters = (props.get("FilterCriteria") or {}).get("Filters") or []
+        patterns = [json.loads(f["Pattern"]) for f in filters]
+        assert patterns == ([expected[function]] if expected[function] else [])

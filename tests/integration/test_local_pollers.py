@@ -87,7 +87,14 @@ def table(local_aws: LocalAws) -> Iterator[tuple[Any, str, str]]:
     client.delete_table(TableName=name)
 
 
-def _poller(local_aws: LocalAws, consumer: Consumer, name: str, arn: str, batch_size: int = 10) -> Poller:
+def _poller(
+    local_aws: LocalAws,
+    consumer: Consumer,
+    name: str,
+    arn: str,
+    batch_size: int = 10,
+    pattern: dict[str, Any] | None = None,
+) -> Poller:
     def client(service: str) -> Any:
         return boto3.client(
             service,
@@ -98,7 +105,7 @@ def _poller(local_aws: LocalAws, consumer: Consumer, name: str, arn: str, batch_
         )
 
     poller = Poller(consumer, client, REGION)  # type: ignore[arg-type]
-    poller.start_mappings([Mapping(CONSUMER, arn, name, batch_size, "dynamodb")])
+    poller.start_mappings([Mapping(CONSUMER, arn, name, batch_size, "dynamodb", pattern)])
     return poller
 
 
@@ -212,3 +219,24 @@ def test_stream_records_are_serialised_as_moto_does(
     shipped = streams.get_records(ShardIterator=iterator)
     assert [r["eventName"] for r in tuned["Records"]] == ["INSERT", "REMOVE"]
     assert tuned["Records"] == shipped["Records"]
+
+
+def test_a_filtered_mapping_gets_only_matching_records_and_moves_past_the_others(
+    local_aws: LocalAws, table: tuple[Any, str, str]
+) -> None:
+    client, name, arn = table
+    consumer = Consumer()
+
+    pattern = wiring.TableStream("events", only_types=("config.changed",)).filter_pattern()
+    poller = _poller(local_aws, consumer, name, arn, pattern=pattern)
+    try:
+        for key, kind in (("a", "agent.state.changed"), ("b", "config.changed"), ("c", "agent.state.changed")):
+            client.put_item(TableName=name, Item={"pk": {"S": key}, "type": {"S": kind}})
+        client.put_item(TableName=name, Item={"pk": {"S": "b"}, "type": {"S": "config.changed"}, "n": {"N": "1"}})
+        assert poller.wait_idle(timeout=20)
+        assert consumer.delivered_keys() == ["b"]  # the update of b is a MODIFY, not a new event
+        reads = poller.reads
+        time.sleep(0.5)
+        assert poller.reads == reads  # nothing filtered out is read again
+    finally:
+        poller.stop()
