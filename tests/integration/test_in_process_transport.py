@@ -12,24 +12,18 @@ import httpx
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto.moto_api._internal import moto_api_backend
 
 from infra.local.aws import LocalAws
-from infra.local.lambda_runtime import LambdaRuntime
 from infra.local.stack import free_port
+from tests.integration.local_stack import local_aws_alone
 
 pytestmark = pytest.mark.local_stack
 
 
 @pytest.fixture(scope="module")
 def local_aws() -> Iterator[LocalAws]:
-    aws = LocalAws("127.0.0.1", free_port(), LambdaRuntime("us-east-1", ()))
-    aws.start()
-    try:
+    with local_aws_alone("us-east-1") as aws:
         yield aws
-    finally:
-        aws.stop()
-        moto_api_backend.reset()
 
 
 def _client(aws: LocalAws) -> Any:

@@ -12,14 +12,13 @@ from typing import Any
 import boto3
 import pytest
 from moto.core.responses import ActionResult
-from moto.moto_api._internal import moto_api_backend
 
 from agentdesk import wiring
 from infra.local import moto_tuning
 from infra.local.aws import LocalAws
-from infra.local.lambda_runtime import FunctionError, LambdaRuntime
+from infra.local.lambda_runtime import FunctionError
 from infra.local.pollers import Mapping, Poller
-from infra.local.stack import free_port
+from tests.integration.local_stack import local_aws_alone
 
 pytestmark = pytest.mark.local_stack
 
@@ -57,13 +56,8 @@ class Consumer:
 
 @pytest.fixture(scope="module")
 def local_aws() -> Iterator[LocalAws]:
-    aws = LocalAws("127.0.0.1", free_port(), LambdaRuntime(REGION, ()))
-    aws.start()
-    try:
+    with local_aws_alone(REGION) as aws:
         yield aws
-    finally:
-        aws.stop()
-        moto_api_backend.reset()
 
 
 @pytest.fixture

@@ -107,6 +107,21 @@ def _table(region: str) -> Table:
     return dynamodb_backends[ACCOUNT][region].get_table(TABLE)
 
 
+def _owned_by(client: Any, owner: str, after: str | None = None) -> list[dict[str, Any]]:
+    """The items of one owner, by the byOwner index (after a sort key, if given)."""
+    condition = "#o = :o AND sk > :s" if after else "#o = :o"
+    values = {":o": {"S": owner}, **({":s": {"S": after}} if after else {})}
+    return list(
+        client.query(
+            TableName=TABLE,
+            IndexName="byOwner",
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames={"#o": "owner"},
+            ExpressionAttributeValues=values,
+        )["Items"]
+    )
+
+
 def _view(client: Any, region: str) -> dict[str, Any]:
     """Everything a reader can see: the items, each partition both ways, each index value, the stream."""
     view: dict[str, Any] = {"scan": sorted(client.scan(TableName=TABLE)["Items"], key=repr)}
@@ -119,20 +134,8 @@ def _view(client: Any, region: str) -> dict[str, Any]:
                 ScanIndexForward=forward,
             )["Items"]
     for owner in OWNERS:
-        view[f"i:{owner}"] = client.query(
-            TableName=TABLE,
-            IndexName="byOwner",
-            KeyConditionExpression="#o = :o",
-            ExpressionAttributeNames={"#o": "owner"},
-            ExpressionAttributeValues={":o": {"S": owner}},
-        )["Items"]
-        view[f"i:{owner}:after"] = client.query(
-            TableName=TABLE,
-            IndexName="byOwner",
-            KeyConditionExpression="#o = :o AND sk > :s",
-            ExpressionAttributeNames={"#o": "owner"},
-            ExpressionAttributeValues={":o": {"S": owner}, ":s": {"S": "1"}},
-        )["Items"]
+        view[f"i:{owner}"] = _owned_by(client, owner)
+        view[f"i:{owner}:after"] = _owned_by(client, owner, after="1")
     shard = _table(region).stream_shard
     assert shard is not None
     view["stream"] = [
@@ -285,14 +288,7 @@ def test_a_query_looks_only_at_its_partition_or_index_value(aws: None, monkeypat
         TableName=TABLE, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p1"}}
     )["Items"]
     assert [i["sk"]["S"] for i in in_partition] == [f"{i:03}" for i in range(1, 50, 5)]
-    by_owner = client.query(
-        TableName=TABLE,
-        IndexName="byOwner",
-        KeyConditionExpression="#o = :o",
-        ExpressionAttributeNames={"#o": "owner"},
-        ExpressionAttributeValues={":o": {"S": "y"}},
-    )["Items"]
-    assert [i["sk"]["S"] for i in by_owner] == [f"{i:03}" for i in range(1, 50, 2)]
+    assert [i["sk"]["S"] for i in _owned_by(client, "y")] == [f"{i:03}" for i in range(1, 50, 2)]
     # an item that changes owner moves between index values at once
     client.update_item(
         TableName=TABLE,
@@ -301,13 +297,7 @@ def test_a_query_looks_only_at_its_partition_or_index_value(aws: None, monkeypat
         ExpressionAttributeNames={"#o": "owner"},
         ExpressionAttributeValues={":o": {"S": "x"}},
     )
-    moved = client.query(
-        TableName=TABLE,
-        IndexName="byOwner",
-        KeyConditionExpression="#o = :o",
-        ExpressionAttributeNames={"#o": "owner"},
-        ExpressionAttributeValues={":o": {"S": "y"}},
-    )["Items"]
+    moved = _owned_by(client, "y")
     assert "001" not in [i["sk"]["S"] for i in moved] and len(moved) == 24
 
 
