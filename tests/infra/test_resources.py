@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from aws_cdk.assertions import Match
 
 from agentdesk import wiring
 
-from .synthesis import Synth, dependency_cycle, pascal, refs, render
+from .synthesis import ROOT, Synth, dependency_cycle, pascal, refs, render
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:
@@ -322,6 +323,26 @@ def test_cognito_admin_actions_only_for_user_managers(synth: Synth, spec: wiring
     (statement,) = statements
     assert all(not a.endswith("*") for a in _actions(statement))
     assert _resources(statement) == [{"Fn::GetAtt": [synth.logical_id("Auth/UserPool/Resource"), "Arn"]}]
+
+
+def test_user_managers_may_call_exactly_the_cognito_operations_the_code_calls(synth: Synth) -> None:
+    # Every Cognito call goes through store/users.py's `_call("<operation>", ...)`: the grant must name those
+    # operations and nothing more (least privilege), so a grant the code stopped using fails here.
+    source = (ROOT / "layers" / "agentdesk" / "store" / "users.py").read_text()
+    called = {
+        "cognito-idp:" + "".join(w.title() for w in op.split("_")) for op in re.findall(r'_call\(\s*"(\w+)"', source)
+    }
+    assert called
+    for spec in (f for f in wiring.FUNCTIONS if f.manages_users):
+        granted = {
+            action
+            for s in synth.policy_statements(synth.role_id(spec.name))
+            for action in _actions(s)
+            if action.startswith("cognito-idp:")
+        }
+        assert granted == called, (
+            f"{spec.name}: granted but not called {granted - called}, called but not granted {called - granted}"
+        )
 
 
 @pytest.mark.parametrize("spec", wiring.FUNCTIONS, ids=lambda f: f.name)
