@@ -164,6 +164,9 @@ def test_a_supervisor_reads_the_configuration_but_cannot_change_it(new_page: Cal
     page = new_page()
     open_console(page, stack, SUPERVISOR)
     expect(page.get_by_text("You are viewing the configuration read-only")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Admin sections")
+    expect(nav.get_by_role("button", name="Queues")).to_be_visible()
+    expect(nav.get_by_role("button", name="Integrations")).to_have_count(0)  # admins only
     queues = open_section(page, "Queues")
     expect(queues.get_by_role("button", name="New queue")).to_have_count(0)
     expect(queues.get_by_role("button", name="Delete General")).to_have_count(0)

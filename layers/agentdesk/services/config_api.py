@@ -163,7 +163,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         Integration,
         IntegrationCreated,
         IntegrationPage,
-        Role.SUPERVISOR,
+        Role.ADMIN,  # what other systems may call the API with is no business of a supervisor
     ),
 )
 SETTINGS_PATH = "/api/settings"

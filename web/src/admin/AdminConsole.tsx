@@ -24,6 +24,8 @@ interface SectionDef {
   id: string;
   title: string;
   view: ComponentType;
+  /** Only admins may read it (the API refuses everyone else). */
+  adminOnly?: boolean;
 }
 
 const GROUPS: { title: string; sections: SectionDef[] }[] = [
@@ -53,7 +55,7 @@ const GROUPS: { title: string; sections: SectionDef[] }[] = [
   {
     title: "System",
     sections: [
-      { id: "integrations", title: "Integrations", view: IntegrationsSection },
+      { id: "integrations", title: "Integrations", view: IntegrationsSection, adminOnly: true },
       { id: "settings", title: "Settings", view: SettingsSection },
     ],
   },
@@ -93,7 +95,9 @@ export function AdminConsole() {
   };
 
   const problem = configError ?? roleError;
-  const View = section.view;
+  // a section remembered from an admin's visit is not shown to anyone else
+  const shown = section.adminOnly && role !== "admin" ? SECTIONS[0]! : section;
+  const View = shown.view;
 
   return (
     <section class="view admin" aria-labelledby="view-title">
@@ -130,12 +134,12 @@ export function AdminConsole() {
                     {group.title}
                   </p>
                   <ul aria-labelledby={`admin-nav-${group.title.toLowerCase()}`}>
-                    {group.sections.map((entry) => (
+                    {group.sections.filter((entry) => role === "admin" || !entry.adminOnly).map((entry) => (
                       <li key={entry.id}>
                         <button
                           type="button"
                           class="admin__nav-item"
-                          aria-current={entry.id === section.id ? "page" : undefined}
+                          aria-current={entry.id === shown.id ? "page" : undefined}
                           onClick={() => choose(entry)}
                         >
                           {entry.title}
@@ -147,7 +151,7 @@ export function AdminConsole() {
               ))}
             </nav>
             <div class="admin__main">
-              <View key={section.id} />
+              <View key={shown.id} />
             </div>
           </div>
         </AdminContext.Provider>
