@@ -10,7 +10,9 @@ from agentdesk.contracts.agent_state import AgentStatePush
 
 
 class ConfigChanged(BaseModel):
-    """Something an admin configures changed; clients reload that kind (pause codes, canned messages...)."""
+    """Something an admin configures changed; clients reload that kind. Pause codes, canned messages and
+    disposition sets reach everyone; a user's change reaches that user and the supervisors and admins; any
+    other kind only the supervisors and admins."""
 
     model_config = ConfigDict(extra="forbid")
 

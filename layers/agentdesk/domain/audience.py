@@ -20,6 +20,11 @@ class Push:
     broadcast: bool = False
 
 
+# Configuration an agent's workspace reads: a change to these reaches everyone. A change to a user reaches
+# that user and the staff; any other change only the staff (supervisors and admins), who read it all.
+WORKSPACE_KINDS = frozenset({"pauseCode", "cannedMessage", "dispositionSet"})
+STAFF_ROLES = frozenset({"supervisor", "admin"})
+
 # What clients need to know of a change besides the new state: who made it and how a logoff came about.
 CHANGE_FIELDS = ("command", "cause", "actorId", "logoffKind", "logoffReason")
 
@@ -45,5 +50,8 @@ def push_for(event: DomainEvent, supervisors: Iterable[str] = ()) -> Push | None
     if event.type == "config.changed":
         data = event.data
         message = {"type": "config.changed", "kind": data["kind"], "id": data["id"], "change": data["change"]}
-        return Push(message, broadcast=True)
+        if data["kind"] in WORKSPACE_KINDS:
+            return Push(message, broadcast=True)
+        own = frozenset({str(data["id"])}) if data["kind"] == "user" else frozenset()
+        return Push(message, own, roles=STAFF_ROLES)
     return None
