@@ -245,7 +245,7 @@ class Gateway:
             action = parsed.get("action") if isinstance(parsed, dict) else None
             if isinstance(action, str) and action in self.ws_routes and not action.startswith("$"):
                 route_key = action
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or JSON too deep or long to read: the default route
             pass
         function = self.ws_routes.get(route_key)
         if function is None:

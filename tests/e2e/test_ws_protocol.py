@@ -94,6 +94,8 @@ def test_whoami_over_websocket(stack: Any, alice: str) -> None:
             "body",
             "r6",
         ),
+        ('{"action":"whoami","requestId":"r7","x":' + "[" * 5000 + "]" * 5000 + "}", "BAD_REQUEST", "body", None),
+        ('{"action":"whoami","requestId":"r8","x":' + "9" * 5001 + "}", "BAD_REQUEST", "body", None),
     ],
 )
 def test_bad_frames_get_one_error_each(

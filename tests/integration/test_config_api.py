@@ -6,6 +6,7 @@ integration keys, and the audit event written in the same transaction as each ch
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable
@@ -216,6 +217,16 @@ def test_a_cursor_of_another_list_is_refused(http_client: HttpClient) -> None:
         skill(http_client, f"S{n}")
     cursor = http_client.get("/api/skills", query={"limit": "1"}).body["nextCursor"]
     assert http_client.get("/api/sites", query={"cursor": cursor}).status == 400
+
+
+@pytest.mark.parametrize(
+    "document",
+    ['{"k":"skill","after":""}', '{"k":"skill","after":5}', '["skill"]', '"skill"', "[" * 3000 + "]" * 3000],
+)
+def test_a_forged_cursor_is_a_clear_400(http_client: HttpClient, document: str) -> None:
+    cursor = base64.urlsafe_b64encode(document.encode()).decode().rstrip("=")
+    result = http_client.get("/api/skills", query={"cursor": cursor})
+    assert (result.status, result.error_code, result.body["error"]["field"]) == (400, "BAD_REQUEST", "cursor")
 
 
 # --- in use, references, names ------------------------------------------------------------------------
@@ -554,7 +565,7 @@ def test_a_body_over_64_kb_is_413(aws: AwsStack, http_client: HttpClient) -> Non
     assert garbage.status == 413
 
 
-@pytest.mark.parametrize("etag", ["3", "W/3", '"three"', '""'])
+@pytest.mark.parametrize("etag", ["3", "W/3", '"three"', '""', '"\u00b2"', '"\u0663"', '"' + "9" * 40 + '"'])
 def test_a_malformed_if_match_is_400(http_client: HttpClient, etag: str) -> None:
     skill_id = skill(http_client)
     result = http_client.put(f"/api/skills/{skill_id}", {"name": "B"}, etag=etag)

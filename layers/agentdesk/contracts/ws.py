@@ -51,8 +51,12 @@ def parse_envelope(body: str | bytes | None) -> tuple[Envelope, dict[str, Any]]:
         )
     try:
         message = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError as exc:
+        raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message nests too deeply to read.", "body") from exc
+    except json.JSONDecodeError as exc:
         raise AgentDeskError(ErrorCode.BAD_REQUEST, f"The message is not valid JSON: {exc}", "body") from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # a number too long to read, bytes that are not UTF-8
+        raise AgentDeskError(ErrorCode.BAD_REQUEST, f"The message cannot be read: {exc}", "body") from exc
     if not isinstance(message, dict):
         raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message must be a JSON object.", "body")
     try:
@@ -67,7 +71,7 @@ def request_id_of(body: str | bytes | None) -> str | None:
     """Best-effort requestId of a frame that failed to parse, so even an error reply can be correlated."""
     try:
         message = json.loads(body or "")
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError):
+    except (ValueError, UnicodeDecodeError, TypeError, RecursionError):  # whatever the frame is, no id
         return None
     rid = message.get("requestId") if isinstance(message, dict) else None
     return rid if isinstance(rid, str) and 0 < len(rid) <= 128 else None

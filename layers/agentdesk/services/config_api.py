@@ -13,6 +13,7 @@ principal into the request context.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -208,7 +209,7 @@ def _matches(if_match: str, version: int) -> bool:
         return True
     for tag in if_match.split(","):
         value = tag.strip().removeprefix("W/")
-        if len(value) < 3 or not (value.startswith('"') and value.endswith('"')) or not value[1:-1].isdigit():
+        if re.fullmatch(r'"[0-9]{1,18}"', value) is None:  # ASCII digits only: "²" is a digit to str.isdigit
             raise AgentDeskError(
                 ErrorCode.BAD_REQUEST, 'If-Match must be the ETag from a GET, such as "3".', "If-Match"
             )

@@ -248,9 +248,11 @@ def _decode_cursor(kind: Kind, cursor: str) -> str:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-        if isinstance(data, dict) and data.get("k") == kind.value and isinstance(data.get("after"), str):
-            return str(data["after"])
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        if isinstance(data, dict) and data.get("k") == kind.value:
+            after = data.get("after")
+            if isinstance(after, str) and after:  # DynamoDB refuses an empty key in a condition
+                return after
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         pass
     raise AgentDeskError(
         ErrorCode.BAD_REQUEST, "The cursor is not one this list returned; start again without it.", "cursor"
