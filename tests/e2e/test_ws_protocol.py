@@ -186,7 +186,7 @@ def test_a_pipelined_burst_gets_every_reply_in_order_on_an_open_socket(stack: An
     count = 200
 
     async def burst() -> list[str]:
-        async with websockets.connect(f"{stack.ws_url}?token={alice}", ping_interval=0.2, ping_timeout=1) as ws:
+        async with websockets.connect(f"{stack.ws_url}?token={alice}", ping_interval=0.5, ping_timeout=10) as ws:
             for number in range(count):
                 await ws.send(json.dumps({"action": "getState", "requestId": f"b{number}"}))
             replies = []
