@@ -30,7 +30,6 @@ source mappings wake on it instead of polling on a timer).
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
 import inspect
@@ -173,8 +172,7 @@ def _plain(value: Any, shape: Any, serializer: Any) -> Any:
     if kind == "map":
         return {k: _plain(v, shape.value, serializer) for k, v in value.items()}
     if kind == "blob":
-        raw = value.encode("utf-8") if isinstance(value, str) else value
-        return base64.b64encode(raw).strip().decode("utf-8")
+        return serializer._base64(value)
     if kind == "timestamp":
         wrapper: dict[str, Any] = {}
         serializer._timestamp_serializer.serialize(wrapper, value, shape, "timestamp")
@@ -311,6 +309,7 @@ def _value(value: DynamoType) -> Value:
 
 
 def _every_item(table: Table) -> Iterator[Item]:
+    """Every item, unsorted (moto's `all_items` sorts them, and queries must not reach it)."""
     for partition in list(table.items.values()):
         if table.range_key_attr:
             yield from list(partition.values())  # type: ignore[union-attr]
