@@ -28,6 +28,7 @@ def build(app: App) -> AgentDeskStack:
         web_dist=web_dist if web_dist.is_absolute() else ROOT / web_dist,
         retain_data=str(app.node.try_get_context("retainData") or "true").lower() != "false",
         log_level=app.node.try_get_context("logLevel") or "INFO",
+        reserve_concurrency=str(app.node.try_get_context("reservedConcurrency") or "true").lower() != "false",
         env=Environment(
             account=app.node.try_get_context("account") or None,
             region=app.node.try_get_context("region") or None,

@@ -93,6 +93,11 @@ def asyncapi() -> dict[str, Any]:
             "code": {"$ref": "#/components/schemas/ErrorCode"},
             "message": {"type": "string"},
             "field": {"type": "string"},
+            "retryAfterSeconds": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "RATE_LIMITED only: wait this long before sending again on this connection",
+            },
         },
     }
     return {
@@ -104,6 +109,8 @@ def asyncapi() -> dict[str, Any]:
                 "JSON messages over one WebSocket per browser tab. Connect to `wsUrl?token=<Cognito IdToken>`; "
                 "a missing, forged or expired token is refused with HTTP 401 before the socket opens. Every "
                 "request carries `action` and `requestId` and gets exactly one reply, `ack` or `error`. "
+                "Requests on one connection are rate limited; over the limit the reply is the error "
+                "RATE_LIMITED with `retryAfterSeconds` and nothing is done. "
                 "Server pushes carry a `type`. Generated from the code by scripts/gen_docs.py."
             ),
         },

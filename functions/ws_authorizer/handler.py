@@ -1,21 +1,45 @@
-"""$connect REQUEST authorizer: a valid Cognito IdToken in `?token=` or the connection is refused."""
+"""$connect REQUEST authorizer: a valid Cognito IdToken in `?token=` of a user the directory still lets in
+(not deleted, not disabled), or the connection is refused. The context carries the user as the directory
+has them (their current role).
+
+An address that has sent too many bad tokens is refused before its token is even read (the cheap path),
+until its limit refills; refusals are logged as sampled warnings, by reason, never with the token.
+"""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from agentdesk.contracts.errors import AgentDeskError
 from agentdesk.platform.auth import AuthError, authenticate
-from agentdesk.platform.observability import logger
+from agentdesk.platform.observability import SampledWarnings, logger
+from agentdesk.platform.rate_limit import limiter
+from agentdesk.platform.settings import get_settings
+from agentdesk.store import directory
+
+REFUSALS = SampledWarnings("connection refused")
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    source_ip = str(((event.get("requestContext") or {}).get("identity") or {}).get("sourceIp") or "unknown")
+    refused_tokens = limiter("refused-tokens", get_settings().refused_token_limit)
+    if refused_tokens.retry_after(source_ip) is not None:
+        REFUSALS.warning("too-many-bad-tokens", sourceIp=source_ip)
+        raise PermissionError("Unauthorized")  # API Gateway answers 401 and never opens the socket
     token = (event.get("queryStringParameters") or {}).get("token")
     try:
-        principal = authenticate(token)
+        claimed = authenticate(token)
     except AuthError as exc:
-        logger.info("connection refused", extra={"reason": str(exc)})
-        raise PermissionError("Unauthorized") from exc  # API Gateway answers 401 and never opens the socket
+        refused_tokens.take(source_ip)
+        REFUSALS.warning(exc.reason, sourceIp=source_ip)
+        raise PermissionError("Unauthorized") from exc
+    try:
+        # a good token of a user the directory no longer lets in (deleted, disabled): not a bad token
+        principal = directory.current().authorize(claimed)
+    except AgentDeskError as exc:
+        REFUSALS.warning("account-not-active", sourceIp=source_ip)
+        raise PermissionError("Unauthorized") from exc
     return {
         "principalId": principal.user_id,
         "policyDocument": {

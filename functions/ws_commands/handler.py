@@ -18,4 +18,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         principal = principal_of(event)
     except AgentDeskError as exc:
         return reply(error(request_id_of(body), exc))
-    return reply(dispatch(body, principal))
+    connection_id = (event.get("requestContext") or {}).get("connectionId")
+    return reply(dispatch(body, principal, connection_id=connection_id))

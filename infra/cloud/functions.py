@@ -1,7 +1,7 @@
 """Every Lambda function of wiring.FUNCTIONS, with the environment and least-privilege role it declares.
 
 Nothing here names a particular function: a new entry in the wiring gets its function, log group,
-role, grants and event sources from the same code.
+role, grants, event sources and schedules from the same code.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
@@ -57,6 +59,7 @@ class Resources:
     ws_management_endpoint: str
     ws_connection_arns: Sequence[str]
     log_level: str = "INFO"
+    reserve_concurrency: bool = True  # off for accounts whose concurrency quota is below what is reserved
 
 
 def state_machine_env_var(name: str) -> str:
@@ -118,6 +121,7 @@ class Functions(Construct):
             role=role,
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),
+            reserved_concurrent_executions=spec.reserved_concurrency if self.resources.reserve_concurrency else None,
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             environment=self._environment(spec),
@@ -245,6 +249,15 @@ class Functions(Construct):
                     service_token=function.function_arn,
                     resource_type=f"Custom::{_pascal(spec.name)}",
                     properties={"Version": trigger.version},
+                )
+            elif isinstance(trigger, wiring.Every):
+                events.Rule(
+                    scope,
+                    f"Every{trigger.minutes}Minutes",
+                    description=f"Runs {spec.name} {trigger.expression}",
+                    schedule=events.Schedule.expression(trigger.expression),
+                    # an invocation EventBridge could not deliver before the next one is due is left to that one
+                    targets=[targets.LambdaFunction(function, max_event_age=Duration.minutes(trigger.minutes))],
                 )
             elif not isinstance(
                 trigger,

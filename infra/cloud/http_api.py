@@ -17,6 +17,11 @@ from agentdesk import wiring
 from .access_logs import access_logs
 from .nag import suppress
 
+# Every caller together (requests a second): a ceiling for the whole API; one user is held to much less by the
+# handler's per-user limit (domain/rate_limits.py).
+STAGE_RATE_PER_SECOND = 200
+STAGE_BURST = 400
+
 _ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "routeKey": "$context.routeKey",
@@ -56,9 +61,9 @@ class HttpApi(Construct):
             cors_preflight=apigwv2.CorsPreflightOptions(
                 allow_origins=["*"],
                 allow_methods=[apigwv2.CorsHttpMethod(m) for m in sorted({*methods, "OPTIONS"})],
-                # If-Match carries the ETag of an edit; the client reads ETag and Location of the replies.
+                # If-Match carries the ETag of an edit; the client reads ETag, Location and Retry-After (429).
                 allow_headers=["authorization", "content-type", "if-match"],
-                expose_headers=["etag", "location"],
+                expose_headers=["etag", "location", "retry-after"],
                 allow_credentials=False,
                 max_age=Duration.hours(1),
             ),
@@ -70,7 +75,7 @@ class HttpApi(Construct):
             stage_name="$default",
             auto_deploy=True,
             access_log_settings=access_logs(self, "AccessLogs", _ACCESS_LOG_FIELDS),
-            throttle=apigwv2.ThrottleSettings(rate_limit=200, burst_limit=400),
+            throttle=apigwv2.ThrottleSettings(rate_limit=STAGE_RATE_PER_SECOND, burst_limit=STAGE_BURST),
         )
         self.authorizer = authorizers.HttpUserPoolAuthorizer(
             "CognitoJwt", user_pool, user_pool_clients=[client], authorizer_name="cognito-jwt"

@@ -21,6 +21,10 @@ from .access_logs import access_logs
 from .nag import suppress
 
 STAGE = "prod"
+# Every client together (messages and connects a second): a ceiling for the whole API, far above what the
+# agents of one deployment send; one client is held to much less per connection by the handler's own limit.
+STAGE_RATE_PER_SECOND = 500
+STAGE_BURST = 1000
 
 _ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
@@ -54,7 +58,7 @@ class Realtime(Construct):
             stage_name=STAGE,
             auto_deploy=True,
             access_log_settings=access_logs(self, "AccessLogs", _ACCESS_LOG_FIELDS),
-            throttle=apigwv2.ThrottleSettings(rate_limit=500, burst_limit=1000),
+            throttle=apigwv2.ThrottleSettings(rate_limit=STAGE_RATE_PER_SECOND, burst_limit=STAGE_BURST),
         )
 
     @property

@@ -37,6 +37,7 @@ class AgentDeskStack(Stack):
         web_dist: Path = DEFAULT_WEB_DIST,
         retain_data: bool = True,
         log_level: str = "INFO",
+        reserve_concurrency: bool = True,
         functions: Sequence[wiring.Function] = wiring.FUNCTIONS,
         tables: Mapping[str, wiring.Table] = wiring.TABLES,
         state_machines: Mapping[str, wiring.StateMachine] = wiring.STATE_MACHINES,
@@ -73,6 +74,7 @@ class AgentDeskStack(Stack):
                 ws_management_endpoint=self.realtime.management_endpoint,
                 ws_connection_arns=self.realtime.connection_arns(),
                 log_level=log_level,
+                reserve_concurrency=reserve_concurrency,
             ),
         )
         self.realtime.add_routes(functions, self.functions.functions)

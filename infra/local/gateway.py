@@ -1,12 +1,18 @@
 """API Gateway emulation: browser WebSocket frames and HTTP requests become API Gateway events for the
 real authorizer and handlers; `/@connections/{id}` answers the management API the handlers push through.
 It also serves the built web app, `/config.json` and `/health`.
+
+`$connect` is rate limited per client address before anything else (ConnectLimit: HTTP 429 with Retry-After),
+so a flood of connects from one client neither runs the authorizer nor queues in front of other clients.
+The address is the socket's peer, or the X-Forwarded-For client when the peer is a proxy on this machine
+(uvicorn's proxy-header handling, see infra/local/stack.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import json
 import logging
 import re
@@ -20,12 +26,16 @@ from typing import Any
 import jwt
 from anyio import to_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from agentdesk import wiring
+from agentdesk.domain.rate_limits import CONNECTS_PER_SOURCE_IP, Limit
+from agentdesk.platform.rate_limit import KeyedLimiter
 from infra.local import events
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 
@@ -45,6 +55,7 @@ class GatewayConfig:
     web_dist: Path
     started_at: float = field(default_factory=time.time)
     gc_summary: Callable[[], dict[str, Any]] | None = None  # the process's collection pauses, for /health
+    connect_limit: Limit = CONNECTS_PER_SOURCE_IP  # per client address, before anything else (ConnectLimit)
 
 
 @dataclass
@@ -54,6 +65,51 @@ class OpenConnection:
     headers: dict[str, str]
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_active: float = field(default_factory=time.time)
+
+
+_denied: contextvars.ContextVar[bool] = contextvars.ContextVar("denied", default=False)
+
+
+class DenialNoise(logging.Filter):
+    """Drops the ERROR uvicorn's websockets-sansio protocol logs after every denial response ("ASGI callable
+    returned without completing handshake.", Kludex/uvicorn#3138: it never marks a denied handshake done),
+    and only for a connection this gateway denied on purpose; any other incomplete handshake still shows."""
+
+    MESSAGE = "ASGI callable returned without completing handshake."
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (_denied.get() and record.getMessage() == self.MESSAGE)
+
+
+DENIAL_NOISE = DenialNoise()  # installed on the "uvicorn.error" logger by the stack
+
+
+class ConnectLimit:
+    """ASGI middleware: a WebSocket handshake over its client's limit gets HTTP 429 with Retry-After before any
+    routing, the way API Gateway throttles before it routes; the least work a refusal can cost here."""
+
+    def __init__(self, app: ASGIApp, limiter: KeyedLimiter, path: str = "/ws") -> None:
+        self.app = app
+        self.limiter = limiter
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == self.path:
+            client = scope["client"][0] if scope.get("client") else "127.0.0.1"
+            wait = self.limiter.take(client)
+            if wait is not None:
+                _denied.set(True)
+                headers = [(b"content-type", b"application/json"), (b"retry-after", str(wait).encode())]
+                await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+                await send({"type": "websocket.http.response.body", "body": b'{"message":"Too Many Requests"}'})
+                return
+        await self.app(scope, receive, send)
+
+
+async def _deny(socket: WebSocket, response: Response) -> None:
+    """Refuse the WebSocket handshake with an HTTP response, as API Gateway refuses a $connect."""
+    _denied.set(True)  # seen by DenialNoise: uvicorn logs after this task's app returns, in the same context
+    await socket.send_denial_response(response)
 
 
 def _compile(path: str) -> re.Pattern[str]:
@@ -66,6 +122,7 @@ class Gateway:
         self.runtime = runtime
         self.config = config
         self.connections: dict[str, OpenConnection] = {}
+        self.connects = KeyedLimiter(config.connect_limit)
         self.ws_routes = wiring.websocket_routes()
         self.http_routes = [(route, fn, _compile(route.path)) for route, fn in wiring.http_routes()]
         self._jwks = jwt.PyJWKClient(config.jwks_url, cache_keys=True)
@@ -81,7 +138,8 @@ class Gateway:
                     methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"],
                 ),
                 Route("/{rest:path}", self.static, methods=["GET", "HEAD"]),
-            ]
+            ],
+            middleware=[Middleware(ConnectLimit, limiter=self.connects)],
         )
 
     async def call(self, function: wiring.Function, event: dict[str, Any]) -> Any:
@@ -154,11 +212,11 @@ class Gateway:
         try:
             policy = await self.call(authorizer_fn, auth_event)
         except FunctionError:
-            await socket.send_denial_response(JSONResponse({"message": "Unauthorized"}, 401))
+            await _deny(socket, JSONResponse({"message": "Unauthorized"}, 401))
             return
         statement = (policy.get("policyDocument") or {}).get("Statement") or [{}]
         if statement[0].get("Effect") != "Allow":
-            await socket.send_denial_response(JSONResponse({"message": "Forbidden"}, 403))
+            await _deny(socket, JSONResponse({"message": "Forbidden"}, 403))
             return
         authorizer_context = {**(policy.get("context") or {}), "principalId": policy.get("principalId")}
 
@@ -186,7 +244,7 @@ class Gateway:
         except FunctionError:
             result = {"statusCode": 500}
         if int((result or {}).get("statusCode", 200)) >= 300:
-            await socket.send_denial_response(JSONResponse({"message": "Internal server error"}, 500))
+            await _deny(socket, JSONResponse({"message": "Internal server error"}, 500))
             return
 
         await socket.accept()

@@ -1,13 +1,14 @@
 """Creates in the local AWS what the CDK app creates in an account, from the same wiring:
 tables (keys, indexes, TTL, streams), the Cognito user pool with its groups and app client, the Kinesis
-event stream and the state machines with their ASL substitutions.
+event stream, the state machines with their ASL substitutions and the EventBridge rules of the functions
+that run at a fixed rate (the local scheduler fires them).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class Provisioned:
     streams: dict[str, str]
     schedule_group: str
     scheduler_role_arn: str
+    rules: dict[str, str] = field(default_factory=dict)  # rule name → the function it invokes
 
 
 def table_name(key: str) -> str:
@@ -131,6 +133,29 @@ def create_state_machines(client: Any, runtime: LambdaRuntime, region: str) -> d
     return arns
 
 
+def rule_name(fn: wiring.Function, trigger: wiring.Every) -> str:
+    return f"agentdesk-{fn.name}-every-{trigger.minutes}m"
+
+
+def create_rules(client: Any, runtime: LambdaRuntime) -> dict[str, str]:
+    """One EventBridge rule per fixed-rate trigger, targeting its function, as the CDK app builds them."""
+    rules = {}
+    for fn in wiring.FUNCTIONS:
+        for trigger in fn.triggers:
+            if not isinstance(trigger, wiring.Every):
+                continue
+            name = rule_name(fn, trigger)
+            client.put_rule(
+                Name=name,
+                ScheduleExpression=trigger.expression,
+                State="ENABLED",
+                Description=f"Runs {fn.name} {trigger.expression}",
+            )
+            client.put_targets(Rule=name, Targets=[{"Id": "Target0", "Arn": runtime.arn(fn)}])
+            rules[name] = fn.name
+    return rules
+
+
 def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned:
     def client(service: str) -> Any:
         return boto3.client(service, endpoint_url=endpoint, region_name=region)
@@ -147,4 +172,5 @@ def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned
     group = "agentdesk"
     client("scheduler").create_schedule_group(Name=group)
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/agentdesk-scheduler"
-    return Provisioned(tables, pool_id, client_id, machines, streams, group, role)
+    rules = create_rules(client("events"), runtime)
+    return Provisioned(tables, pool_id, client_id, machines, streams, group, role, rules)

@@ -1,7 +1,9 @@
-"""EventBridge Scheduler for the local stack: moto keeps the schedules; this fires them. It finds the
-schedules whose next occurrence (in their own time zone) has come and starts their target state
-machine with the schedule's input, as the Scheduler's Step Functions target does. Every expression it
-understands fires on a whole minute, so it wakes just after each minute starts and reads nothing between.
+"""EventBridge Scheduler and scheduled EventBridge rules for the local stack: moto keeps the schedules and
+the rules; this fires them. It finds the schedules whose next occurrence (in their own time zone) has come
+and starts their target state machine with the schedule's input, as the Scheduler's Step Functions target
+does; and the rules whose schedule (UTC) has come, and invokes their Lambda targets asynchronously with a
+scheduled event, as EventBridge does. Every expression it understands fires on a whole minute, so it wakes
+just after each minute starts and reads nothing between.
 
 Expressions understood: `cron(M H * * ? *)` with numbers, lists or `*` for minute and hour (every
 schedule the product creates has this form) and `rate(N minute|minutes|hour|hours)`.
@@ -9,9 +11,11 @@ schedule the product creates has this form) and `rate(N minute|minutes|hour|hour
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,6 +58,22 @@ def occurrences(expression: str, time_zone: str, start: datetime, end: datetime)
     raise ValueError(f"the local scheduler does not understand {expression!r}")
 
 
+def scheduled_event(rule: dict[str, Any], moment: datetime) -> dict[str, Any]:
+    """The event EventBridge hands a rule's targets when its schedule fires."""
+    _arn, _partition, _service, region, account, _resource = rule["Arn"].split(":", 5)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account,
+        "time": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [rule["Arn"]],
+        "detail": {},
+    }
+
+
 class LocalScheduler:
     def __init__(self, client: Callable[[str], Any], clock: Callable[[], datetime] | None = None) -> None:
         self.client = client
@@ -62,6 +82,7 @@ class LocalScheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.fired: list[tuple[str, str]] = []  # (schedule name, execution ARN)
+        self.invoked: list[tuple[str, str]] = []  # (rule name, function ARN)
 
     def schedules(self) -> list[dict[str, Any]]:
         scheduler = self.client("scheduler")
@@ -71,8 +92,18 @@ class LocalScheduler:
                 found.append(scheduler.get_schedule(Name=summary["Name"], GroupName=group["Name"]))
         return found
 
+    def rules(self) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """The enabled EventBridge rules that run on a schedule, each with its targets."""
+        events = self.client("events")
+        return [
+            (rule, events.list_targets_by_rule(Rule=rule["Name"])["Targets"])
+            for rule in events.list_rules()["Rules"]
+            if rule.get("State") == "ENABLED" and rule.get("ScheduleExpression")
+        ]
+
     def tick(self, now: datetime | None = None) -> list[str]:
-        """Fire what came due since the last tick; returns the execution ARNs started."""
+        """Fire what came due since the last tick; returns the execution ARNs started (rules' Lambda
+        invocations are asynchronous and recorded in `invoked`)."""
         now = now or self.clock()
         started = []
         for schedule in self.schedules():
@@ -91,8 +122,27 @@ class LocalScheduler:
                 )
                 self.fired.append((schedule["Name"], execution["executionArn"]))
                 started.append(execution["executionArn"])
+        self._fire_rules(now)
         self._last = now
         return started
+
+    def _fire_rules(self, now: datetime) -> None:
+        for rule, targets in self.rules():
+            try:
+                due = occurrences(rule["ScheduleExpression"], "UTC", self._last, now)
+            except ValueError:
+                log.warning("rule %s: unsupported expression", rule["Name"])
+                continue
+            if not due:
+                continue
+            # Occurrences missed while the machine slept are not caught up: one run stands for them all.
+            payload = json.dumps(scheduled_event(rule, due[-1])).encode()
+            for target in targets:
+                if ":lambda:" not in target["Arn"]:
+                    log.warning("rule %s: only Lambda targets are fired locally, not %s", rule["Name"], target["Arn"])
+                    continue
+                self.client("lambda").invoke(FunctionName=target["Arn"], InvocationType="Event", Payload=payload)
+                self.invoked.append((rule["Name"], target["Arn"]))
 
     def seconds_to_next_minute(self) -> float:
         now = self.clock()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import socket
 import sys
@@ -24,10 +25,10 @@ import uvicorn
 from moto.moto_api._internal import moto_api_backend
 
 from agentdesk.platform import clock
-from agentdesk.platform.settings import reset_settings
+from agentdesk.platform.settings import get_settings, reset_settings
 from agentdesk.services.config_defaults import install_defaults
 from infra.local.aws import LocalAws
-from infra.local.gateway import Gateway, GatewayConfig
+from infra.local.gateway import DENIAL_NOISE, Gateway, GatewayConfig
 from infra.local.gc_watch import GcWatch
 from infra.local.in_process import GatewayTransport, install_transport, uninstall_transport
 from infra.local.lambda_runtime import LambdaRuntime
@@ -161,6 +162,7 @@ class LocalStack:
                 aws_endpoint=self.aws_endpoint,
                 web_dist=self.options.web_dist,
                 gc_summary=self.gc_watch.summary,
+                connect_limit=get_settings().connect_limit,
             ),
         )
         self.gateway = gateway
@@ -171,7 +173,11 @@ class LocalStack:
             log_level="warning",
             ws_max_size=1024 * 1024,
             lifespan="off",
+            # The client address of a request that came through a proxy on this machine is its X-Forwarded-For
+            # (FORWARDED_ALLOW_IPS, default loopback, names the trusted proxies); per-address limits key on it.
+            proxy_headers=True,
         )
+        logging.getLogger("uvicorn.error").addFilter(DENIAL_NOISE)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
         self._thread.start()

@@ -80,7 +80,33 @@ class Deployment:
     version: str
 
 
-Trigger = WebSocketRoute | WebSocketAuthorizer | HttpRoute | TableStream | KinesisSource | StateMachineTask | Deployment
+@dataclass(frozen=True)
+class Every:
+    """Invoked at a fixed rate by an EventBridge rule (a scheduled event); the local stack provisions the same
+    rule and its scheduler fires it."""
+
+    minutes: int
+
+    def __post_init__(self) -> None:
+        if self.minutes < 1:
+            raise ValueError("a rate is at least one minute")
+
+    @property
+    def expression(self) -> str:
+        """The rule's schedule expression, as EventBridge spells it."""
+        return f"rate({self.minutes} minute{'' if self.minutes == 1 else 's'})"
+
+
+Trigger = (
+    WebSocketRoute
+    | WebSocketAuthorizer
+    | HttpRoute
+    | TableStream
+    | KinesisSource
+    | StateMachineTask
+    | Deployment
+    | Every
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +155,8 @@ class Function:
     publishes_to: tuple[str, ...] = ()  # Kinesis streams it writes
     timeout_seconds: int = 10
     memory_mb: int = 512
+    # Concurrent instances kept for it and never exceeded (None: it shares the account's unreserved pool).
+    reserved_concurrency: int | None = None
 
     @property
     def directory(self) -> str:
@@ -156,7 +184,7 @@ TABLES: dict[str, Table] = {
     # Everything an admin configures: pk = kind (user, team, site, queue, pauseCode, ...), sk = id.
     "config": Table(setting="config_table", partition_key="pk", sort_key="sk"),
     # Agent state and time & attendance: pk = agent id; sk = "state", "session#<start>", "pause#<start>".
-    # A sparse index lists the logged-in agents of each site (for the midnight logoff).
+    # A sparse index lists the logged-in agents of each site (for the midnight logoff; the presence sweep scans it).
     "agents": Table(
         setting="agents_table",
         partition_key="pk",
@@ -206,8 +234,10 @@ CONFIG_API_ROUTES: tuple[HttpRoute, ...] = (
 FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="ws-authorizer",
-        description="Verifies the Cognito IdToken on $connect and hands the principal to the route handlers.",
+        description="Verifies the Cognito IdToken on $connect, checks the user against the directory (deleted, "
+        "disabled, current role) and hands the principal to the route handlers.",
         triggers=(WebSocketAuthorizer(),),
+        tables={"config": Access.READ},
     ),
     Function(
         name="ws-connect",
@@ -240,6 +270,8 @@ FUNCTIONS: tuple[Function, ...] = (
             WebSocketRoute("listAgentStates"),
         ),
         tables={"agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ},
+        # The WebSocket stage's 500 messages/s at ~100 ms a command; a flood cannot take the account's whole pool.
+        reserved_concurrency=50,
     ),
     Function(
         name="presence-check",
@@ -247,6 +279,16 @@ FUNCTIONS: tuple[Function, ...] = (
         triggers=(StateMachineTask("presence", "PresenceCheckFunctionArn"),),
         tables={"agents": Access.WRITE, "events": Access.WRITE, "connections": Access.READ, "config": Access.READ},
         pushes=True,  # asks API Gateway whether the agent's recorded connections are still open
+    ),
+    Function(
+        name="presence-sweep",
+        description="Every 5 minutes: starts the disconnect grace of logged-in agents left with no open "
+        "connection and no grace timer (their connection record expired without a $disconnect).",
+        triggers=(Every(minutes=5),),
+        tables={"agents": Access.WRITE, "connections": Access.READ, "config": Access.READ},
+        pushes=True,  # asks API Gateway whether the agents' recorded connections are still open
+        starts=("presence",),
+        timeout_seconds=120,
     ),
     Function(
         name="scheduled-logoff",
@@ -270,6 +312,8 @@ FUNCTIONS: tuple[Function, ...] = (
         starts=("presence",),  # a connection found gone may have been the agent's last one
         publishes_to=("events",),
         timeout_seconds=30,
+        # Pushes keep flowing while commands or the config API take the rest of the account's pool.
+        reserved_concurrency=10,
     ),
     Function(
         name="site-schedules",
@@ -277,6 +321,15 @@ FUNCTIONS: tuple[Function, ...] = (
         triggers=(TableStream("events", only_types=("config.changed",)),),
         tables={"config": Access.READ},
         schedules=("scheduled-logoff",),
+        timeout_seconds=30,
+    ),
+    Function(
+        name="end-sessions",
+        description="Ends the open sessions of a user who was deleted, disabled or given another role: logs a "
+        "deleted or disabled agent off, tells each open tab why, closes the connections.",
+        triggers=(TableStream("events", only_types=("config.changed",)),),
+        tables={"agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ, "connections": Access.WRITE},
+        pushes=True,
         timeout_seconds=30,
     ),
     Function(

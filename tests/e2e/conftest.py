@@ -56,6 +56,9 @@ def stack() -> Iterator[RunningStack]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         env.pop(name, None)
+    # Every test here connects from this one address, like a whole office behind one NAT, and some send bad
+    # tokens on purpose: the per-address limits are lifted (their own test: test_local_gateway_limits.py).
+    env.update(RATE_LIMIT_CONNECTS="1000/10000", RATE_LIMIT_REFUSED_TOKENS="1000/10000")
     log = (ROOT / "test-results").resolve()
     log.mkdir(exist_ok=True)
     out = (log / "local-stack.log").open("w")

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import websockets
 
+from agentdesk.domain.rate_limits import COMMANDS_PER_CONNECTION
 from tests.support import claims_of, forged_token, moto_signed_token, shifted
 
 pytestmark = pytest.mark.e2e
@@ -182,10 +183,11 @@ def test_unknown_api_path_is_404(stack: Any, alice: str) -> None:
 
 def test_a_pipelined_burst_gets_every_reply_in_order_on_an_open_socket(stack: Any, alice: str) -> None:
     # The gateway keeps reading while handlers work, as API Gateway does: a burst is queued, not dropped,
-    # and the protocol's own pings keep being answered meanwhile.
+    # and the protocol's own pings keep being answered meanwhile. Past the connection's rate limit each frame
+    # still gets its one reply: RATE_LIMITED, with when to try again.
     count = 200
 
-    async def burst() -> list[str]:
+    async def burst() -> list[dict[str, Any]]:
         async with websockets.connect(f"{stack.ws_url}?token={alice}", ping_interval=0.5, ping_timeout=10) as ws:
             for number in range(count):
                 await ws.send(json.dumps({"action": "getState", "requestId": f"b{number}"}))
@@ -193,9 +195,13 @@ def test_a_pipelined_burst_gets_every_reply_in_order_on_an_open_socket(stack: An
             while len(replies) < count:
                 message = json.loads(await asyncio.wait_for(ws.recv(), 30))
                 if message.get("type") in ("ack", "error"):
-                    replies.append(message["requestId"])
+                    replies.append(message)
             pong = await ws.ping()
             await asyncio.wait_for(pong, 5)
             return replies
 
-    assert asyncio.run(burst()) == [f"b{number}" for number in range(count)]
+    replies = asyncio.run(burst())
+    assert [reply["requestId"] for reply in replies] == [f"b{number}" for number in range(count)]
+    refused = [reply for reply in replies if reply["type"] == "error"]
+    assert all(reply["code"] == "RATE_LIMITED" and reply["retryAfterSeconds"] >= 1 for reply in refused), refused
+    assert count - len(refused) >= COMMANDS_PER_CONNECTION.burst

@@ -173,7 +173,7 @@ def test_http_api_allows_cross_origin_calls_without_credentials(synth: Synth) ->
             "CorsConfiguration": {
                 "AllowCredentials": False,
                 "AllowHeaders": ["authorization", "content-type", "if-match"],
-                "ExposeHeaders": ["etag", "location"],
+                "ExposeHeaders": ["etag", "location", "retry-after"],
                 "AllowMethods": Match.array_with(["DELETE", "OPTIONS", "PUT"]),
             },
         },
@@ -280,10 +280,19 @@ def test_agent_state_commands_read_state_and_config_version_in_one_batch(synth: 
         assert "dynamodb:BatchGetItem" in grants[synth.table_id(table)], (name, table)
 
 
-def test_authorizer_has_no_data_access(synth: Synth) -> None:
+def test_authorizer_only_reads_the_config_table(synth: Synth) -> None:
+    """It verifies the token, then reads the directory (a deleted, disabled or demoted user); nothing else."""
+    grants = _dynamodb_grants(synth, wiring.authorizer().name)
+    assert set(grants) == {synth.table_id("config")}
+    assert not grants[synth.table_id("config")] & WRITE_ACTIONS
     statements = synth.policy_statements(synth.role_id(wiring.authorizer().name))
     actions = {a for s in statements for a in _actions(s)}
-    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    assert {a for a in actions if not a.startswith("dynamodb:")} == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    }
 
 
 def test_ws_connect_writes_connections_and_cannot_touch_the_outbox(synth: Synth) -> None:
@@ -291,6 +300,31 @@ def test_ws_connect_writes_connections_and_cannot_touch_the_outbox(synth: Synth)
     assert grants[synth.table_id("connections")] >= WRITE_ACTIONS
     assert synth.table_id("events") not in grants
     assert synth.table_id("config") not in grants
+
+
+def test_presence_sweep_runs_every_five_minutes_and_may_only_start_grace_timers(synth: Synth) -> None:
+    function = synth.function_id("presence-sweep")
+    synth.assertions.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": "rate(5 minutes)",
+            "State": "ENABLED",
+            "Targets": [Match.object_like({"Arn": {"Fn::GetAtt": [function, "Arn"]}})],
+        },
+    )
+    grants = _dynamodb_grants(synth, "presence-sweep")
+    assert "dynamodb:Scan" in grants[synth.table_id("agents")]  # the logged-in index, across sites
+    assert grants[synth.table_id("agents")] >= WRITE_ACTIONS  # the timer record
+    assert not WRITE_ACTIONS & grants[synth.table_id("connections")]
+    assert synth.table_id("events") not in grants  # it changes no state: the presence-check does, later
+    statements = synth.policy_statements(synth.role_id("presence-sweep"))
+    (start,) = [s for s in statements if "states:StartExecution" in _actions(s)]
+    assert [render(r) for r in _resources(start)] == [
+        "arn:<AWS::Partition>:states:eu-west-1:111122223333:stateMachine:AgentDesk-presence"
+    ]
+    props = synth.resources[function]["Properties"]
+    assert props["Timeout"] < 300, "one sweep ends before the next is due"
+    assert "PRESENCE_STATE_MACHINE_ARN" in props["Environment"]["Variables"]
 
 
 @pytest.mark.parametrize("spec", wiring.FUNCTIONS, ids=lambda f: f.name)

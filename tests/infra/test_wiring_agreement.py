@@ -160,3 +160,30 @@ def test_stream_filters_match_the_wiring(synth: Synth) -> None:
         filters = (props.get("FilterCriteria") or {}).get("Filters") or []
         patterns = [json.loads(f["Pattern"]) for f in filters]
         assert patterns == ([expected[function]] if expected[function] else [])
+
+
+def test_fixed_rate_triggers_are_rules_invoking_their_function_and_nothing_more(synth: Synth) -> None:
+    expected = sorted(
+        (synth.function_id(fn.name), trigger.expression)
+        for fn in wiring.FUNCTIONS
+        for trigger in fn.triggers
+        if isinstance(trigger, wiring.Every)
+    )
+    assert expected, "some function runs at a fixed rate (the presence sweep)"
+    permissions = [
+        p["Properties"]
+        for p in synth.of_type("AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "events.amazonaws.com"
+    ]
+    found = []
+    for rule_id, rule in synth.of_type("AWS::Events::Rule").items():
+        props = rule["Properties"]
+        assert props["State"] == "ENABLED"
+        (target,) = props["Targets"]
+        (function,) = refs(target["Arn"])
+        found.append((function, props["ScheduleExpression"]))
+        # EventBridge may invoke the function, and only for this rule
+        allowed = [p["SourceArn"] for p in permissions if p["FunctionName"] == target["Arn"]]
+        assert allowed == [{"Fn::GetAtt": [rule_id, "Arn"]}]
+    assert sorted(found) == expected
+    assert len(permissions) == len(found)

@@ -4,9 +4,10 @@
   the two in one module: starting a second mock resets the first): start `mock_aws`, create every table of
   `wiring.TABLES` (keys, indexes, TTL and streams read from the wiring), a Cognito user pool with the groups
   agents/supervisors/admins and an app client, set the environment a deployed function gets
-  (AWS_REGION=us-east-1, fake credentials, table names, USER_POOL_ID, USER_POOL_CLIENT_ID) and call
-  `reset_settings()`. They yield an `AwsStack` with the names, clients and the helpers `claims(...)`,
-  `create_user(...)`, `cognito_user(...)` and `scan(...)`. Nothing here is autouse.
+  (AWS_REGION=us-east-1, fake credentials, table names, USER_POOL_ID, USER_POOL_CLIENT_ID), lift the rate
+  limits (RATE_LIMIT_*: test_rate_limits.py restores the product's) and call `reset_settings()`. They yield
+  an `AwsStack` with the names, clients and the helpers `claims(...)`, `create_user(...)`,
+  `cognito_user(...)` and `scan(...)`. Nothing here is autouse.
 - `http_event(method, path, claims=None, body=None, headers=None, query=None)`: an API Gateway HTTP API
   (payload v2) event as API Gateway sends it (routeKey and pathParameters from the wiring), with
   `requestContext.authorizer.jwt.claims` the way its JWT authorizer passes them (every value a string,
@@ -42,6 +43,7 @@ from agentdesk.platform.settings import reset_settings
 REGION = "us-east-1"
 GROUPS = ("agents", "supervisors", "admins")
 TEST_PASSWORD = "Test-Passw0rd!"
+LIFTED_LIMIT = "100000/100000"  # RATE_LIMIT_* for tests that are about something else
 
 
 def create_tables(client: Any, prefix: str = "test") -> dict[str, str]:
@@ -184,6 +186,11 @@ def mocked_account() -> Iterator[AwsStack]:
         env.setenv("POWERTOOLS_TRACE_DISABLED", "true")
         env.setenv("POWERTOOLS_METRICS_NAMESPACE", "AgentDeskTest")
         env.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
+        # These tests send far more commands per connection and requests per user than a person can; the
+        # product's limits have their own tests (test_rate_limits.py), which put the real values back.
+        env.setenv("RATE_LIMIT_COMMANDS", LIFTED_LIMIT)
+        env.setenv("RATE_LIMIT_CONFIG_REQUESTS", LIFTED_LIMIT)
+        env.setenv("RATE_LIMIT_REFUSED_TOKENS", LIFTED_LIMIT)
         dynamodb, cognito = _clients()
         pool = cognito.create_user_pool(PoolName="agentdesk-test")["UserPool"]["Id"]
         client_id = cognito.create_user_pool_client(

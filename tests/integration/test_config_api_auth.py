@@ -179,7 +179,7 @@ def test_the_openapi_document_lists_every_error_code_and_status_used(aws: AwsSta
     assert document["security"] == [{"cognitoJwt": []}]
     assert "HTTPValidationError" not in json.dumps(document)
     put_skill = document["paths"]["/api/skills/{id}"]["put"]["responses"]
-    assert set(put_skill) == {"200", "400", "401", "403", "404", "409", "413", "422", "428", "500"}
+    assert set(put_skill) == {"200", "400", "401", "403", "404", "409", "413", "422", "428", "429", "500"}
     create_skill = document["paths"]["/api/skills"]["post"]["responses"]
     assert set(create_skill["201"]["headers"]) == {"Location", "ETag"}
 

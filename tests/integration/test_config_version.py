@@ -9,88 +9,22 @@ counted by wrapping botocore's `BaseClient._make_api_call` (as bench/agent_state
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
 
-import boto3
-import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import SYSTEM
 from agentdesk.domain.config_rules import Kind
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.platform.settings import reset_settings
 from agentdesk.services import config_defaults
 from agentdesk.store import config as config_store
 from agentdesk.store import connections, directory
 from functions.publisher.handler import handler as publisher_handler
-from functions.ws_commands.handler import handler as ws_handler
-from tests.integration.conftest import REGION, AwsStack, FakeLambdaContext, HttpClient
-
-WS_ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com"
-
-
-# --- counting calls -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Call:
-    operation: str  # service:Operation
-    tables: tuple[str, ...]
-    params: dict[str, Any]
-
-
-def _tables(params: dict[str, Any]) -> tuple[str, ...]:
-    if "TableName" in params:
-        return (params["TableName"],)
-    if "RequestItems" in params:
-        return tuple(sorted(params["RequestItems"]))
-    if "TransactItems" in params:
-        return tuple(sorted({op["TableName"] for item in params["TransactItems"] for op in item.values()}))
-    return ()
-
-
-@dataclass
-class Calls:
-    made: list[Call] = field(default_factory=list)
-
-    def counts(self) -> Counter[str]:
-        return Counter(call.operation for call in self.made)
-
-    def on(self, table: str) -> list[Call]:
-        return [call for call in self.made if table in call.tables]
-
-    def take(self) -> Counter[str]:
-        counts = self.counts()
-        self.made.clear()
-        return counts
-
-
-@contextmanager
-def counted(fault: Callable[[str, dict[str, Any]], None] | None = None) -> Iterator[Calls]:
-    """Record every botocore call made in this thread; `fault(operation, params)` may raise instead."""
-    calls = Calls()
-    original = botocore.client.BaseClient._make_api_call
-    me = threading.get_ident()
-
-    def wrapper(client: Any, operation: str, params: Any) -> Any:
-        if threading.get_ident() == me:
-            name = f"{client.meta.service_model.service_name}:{operation}"
-            calls.made.append(Call(name, _tables(params), params))
-            if fault is not None:
-                fault(name, params)
-        return original(client, operation, params)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore.client.BaseClient, "_make_api_call", wrapper)
-        yield calls
+from tests.integration.aws_calls import Calls, counted
+from tests.integration.centre import Centre, demo_centre, stream_batch
+from tests.integration.conftest import AwsStack, FakeLambdaContext, HttpClient
 
 
 def cancelled(*codes: str | None) -> ClientError:
@@ -108,67 +42,9 @@ def cancelled(*codes: str | None) -> ClientError:
 # --- the contact centre -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Centre:
-    aws: AwsStack
-    ids: dict[str, str]  # username -> user id
-    numbers: Iterator[int] = field(default_factory=lambda: count(1))
-
-    def principal(self, username: str) -> Principal:
-        role = {"ada": Role.ADMIN, "sam": Role.SUPERVISOR, "sue": Role.SUPERVISOR}.get(username, Role.AGENT)
-        return Principal(self.ids[username], username, username.title(), f"{username}@example.com", role)
-
-    def send(self, username: str, action: str, **fields: Any) -> dict[str, Any]:
-        """One WebSocket frame to the real ws-commands handler, as API Gateway hands it over."""
-        number = next(self.numbers)
-        principal = self.principal(username)
-        event = {
-            "body": json.dumps({"action": action, "requestId": f"r{number}", **fields}),
-            "isBase64Encoded": False,
-            "requestContext": {
-                "routeKey": action,
-                "eventType": "MESSAGE",
-                "connectionId": f"conn-{username}",
-                "requestId": f"req-{number}",
-                "authorizer": {**principal.to_dict(), "principalId": principal.user_id},
-            },
-        }
-        response = ws_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
-        reply: dict[str, Any] = json.loads(response["body"])
-        return reply
-
-    def ack(self, username: str, action: str, **fields: Any) -> dict[str, Any]:
-        reply = self.send(username, action, **fields)
-        assert reply["type"] == "ack", reply
-        return reply
-
-    def refused(self, username: str, action: str, **fields: Any) -> str:
-        reply = self.send(username, action, **fields)
-        assert reply["type"] == "error", reply
-        return str(reply["code"])
-
-
 @pytest.fixture
 def centre(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> Centre:
-    """The demo contact centre around Ada (admin), Sam and Sue (supervisors), Ana and Ben (agents): Sam leads
-    Customer Care (Ana), Sue leads Sales & Retention (Ben). Users exist in Cognito, so the config API can edit
-    them."""
-    people = {"ada": "admins", "sam": "supervisors", "sue": "supervisors", "ana": "agents", "ben": "agents"}
-    ids = {name: aws.create_user(name, group) for name, group in people.items()}
-    roles = {"admins": Role.ADMIN, "supervisors": Role.SUPERVISOR, "agents": Role.AGENT}
-    config_defaults.seed_demo(
-        [
-            config_defaults.DemoUser(ids[name], name, name.title(), f"{name}@example.com", roles[group])
-            for name, group in people.items()
-        ]
-    )
-    kinesis = boto3.client("kinesis", region_name=REGION)
-    kinesis.create_stream(StreamName="test-events", ShardCount=1)
-    monkeypatch.setenv("EVENT_STREAM", "test-events")
-    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", WS_ENDPOINT)
-    reset_settings()
-    directory.forget()
-    return Centre(aws, ids)
+    return demo_centre(aws, monkeypatch)
 
 
 def team_of(centre: Centre, username: str) -> str:
@@ -273,7 +149,7 @@ def test_a_warm_command_is_one_read_and_one_write(centre: Centre) -> None:
     with counted() as calls:
         centre.ack("ana", "login")  # the first command of this function loads the directory
         assert calls.take() == Counter(
-            {"dynamodb:BatchGetItem": 1, "dynamodb:Query": 3, "dynamodb:TransactWriteItems": 1}
+            {"dynamodb:BatchGetItem": 1, "dynamodb:Query": 4, "dynamodb:TransactWriteItems": 1}
         )
         one_read_one_write = Counter({"dynamodb:BatchGetItem": 1, "dynamodb:TransactWriteItems": 1})
         for reason in ("lunch", "break", "training"):
@@ -298,8 +174,8 @@ def test_a_warm_command_is_one_read_and_one_write(centre: Centre) -> None:
         # a supervisor's command out of scope is refused after the same one read
         assert centre.refused("sue", "forceStatus", agentId=centre.ids["ana"], status="Available") == "FORBIDDEN"
         assert calls.take() == Counter({"dynamodb:BatchGetItem": 1})
-        centre.ack("ana", "getState")
-        assert calls.take() == Counter({"dynamodb:GetItem": 1})
+        centre.ack("ana", "getState")  # the caller is checked against the directory read with the state
+        assert calls.take() == Counter({"dynamodb:BatchGetItem": 1})
         centre.ack("sam", "getState", agentId=centre.ids["ana"])
         assert calls.take() == Counter({"dynamodb:BatchGetItem": 1})
         board = centre.ack("sam", "listAgentStates")
@@ -380,37 +256,10 @@ def test_a_table_that_never_saw_a_config_write_is_never_cached(aws: AwsStack) ->
     with counted() as calls:
         directory.at(empty)
         directory.at(empty)
-    assert calls.counts() == Counter({"dynamodb:Query": 6})
+    assert calls.counts() == Counter({"dynamodb:Query": 8})  # pause codes, users, teams, deleted users; twice
 
 
 # --- the publisher ------------------------------------------------------------------------------------------
-
-
-def stream_batch(centre: Centre, event_ids: list[str]) -> dict[str, Any]:
-    """The events as the events table's stream hands them to the publisher (INSERT records, NEW_IMAGE)."""
-    table = centre.aws.tables["events"]
-    records = []
-    for number, event_id in enumerate(event_ids, start=1):
-        item = centre.aws.dynamodb.get_item(TableName=table, Key={"eventId": {"S": event_id}}, ConsistentRead=True)
-        records.append(
-            {
-                "eventID": f"record-{event_id}",
-                "eventName": "INSERT",
-                "eventVersion": "1.1",
-                "eventSource": "aws:dynamodb",
-                "awsRegion": REGION,
-                "dynamodb": {
-                    "ApproximateCreationDateTime": 1_700_000_000,
-                    "Keys": {"eventId": {"S": event_id}},
-                    "NewImage": item["Item"],
-                    "SequenceNumber": f"{number:021d}",
-                    "SizeBytes": 100,
-                    "StreamViewType": "NEW_IMAGE",
-                },
-                "eventSourceARN": f"arn:aws:dynamodb:{REGION}:123456789012:table/{table}/stream/2026-01-01T00:00:00",
-            }
-        )
-    return {"Records": records}
 
 
 def agent_events(centre: Centre, agent_id: str) -> list[str]:
@@ -460,6 +309,6 @@ def test_the_publisher_reads_the_configuration_once_per_batch(centre: Centre, ht
     batch = stream_batch(centre, events[3:])
     with counted() as calls:
         publisher_handler(batch, FakeLambdaContext())  # type: ignore[arg-type]
-    assert [c.operation for c in calls.on(config_table)] == ["dynamodb:GetItem"] + ["dynamodb:Query"] * 3
+    assert [c.operation for c in calls.on(config_table)] == ["dynamodb:GetItem"] + ["dynamodb:Query"] * 4
     assert pushed_to(calls) == Counter({"ana-0": 1, "ana-1": 1, "sue-0": 1, "ada-0": 1})
     assert directory.supervisors_of(ana) == {sue}

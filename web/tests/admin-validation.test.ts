@@ -179,6 +179,7 @@ describe("user form", () => {
       maxConcurrent: 3,
       autoAnswer: "agent",
       outboundQueueId: null,
+      enabled: true,
       password: GOOD_PASSWORD,
       permanentPassword: true,
       sendInvitation: true,
@@ -205,9 +206,11 @@ describe("user form", () => {
       maxConcurrent: 7,
       autoAnswer: "on",
       outboundQueueId: "queue-sales",
+      enabled: false,
     };
     const body = userForm.toBody(userForm.fromItem(user), "edit");
     expect(body).toMatchObject({
+      enabled: false,
       role: "supervisor",
       siteId: "site-london",
       skills: [{ skillId: "skill-sales", proficiency: 5 }],

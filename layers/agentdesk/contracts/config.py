@@ -335,6 +335,10 @@ class UserInput(Body):
     maxConcurrent: StrictInt = Field(default=5, ge=1, le=20, description="Concurrent conversations; voice counts 1.")
     autoAnswer: AutoAnswer = Field(default=AutoAnswer.AGENT, description="agent: the agent chooses.")
     outboundQueueId: ConfigId | None = Field(default=None, description="Queue of outbound interactions.")
+    enabled: StrictBool = Field(
+        default=True,
+        description="false: the user cannot sign in, is logged off, and their open sessions end at once.",
+    )
 
     @model_validator(mode="after")
     def _unique_skills(self) -> UserInput:
@@ -407,6 +411,9 @@ class ErrorDetail(Document):
     code: ErrorCode
     message: str = Field(description="For people; may change. Program against `code`.")
     field: str | None = Field(default=None, description="The body field, parameter or header at fault.")
+    retryAfterSeconds: StrictInt | None = Field(
+        default=None, ge=1, description="RATE_LIMITED only: wait this long before trying again (as Retry-After)."
+    )
 
 
 class ErrorResponse(Document):

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     REASON_REQUIRED = "REASON_REQUIRED"
     UNKNOWN_REASON = "UNKNOWN_REASON"
+    RATE_LIMITED = "RATE_LIMITED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -42,25 +43,43 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.REASON_REQUIRED: 422,
     ErrorCode.UNKNOWN_REASON: 422,
+    # Too many requests from one client; the error says when to try again (retryAfterSeconds, Retry-After).
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
 
 class AgentDeskError(Exception):
-    """A refusal a client can act on: a stable code, a readable message and the field at fault, if any."""
+    """A refusal a client can act on: a stable code, a readable message, the field at fault, if any, and
+    for RATE_LIMITED the whole seconds to wait before trying again."""
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, field: str | None = None, *, retry_after_seconds: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.retry_after_seconds = retry_after_seconds
 
     @property
     def http_status(self) -> int:
         return HTTP_STATUS[self.code]
 
-    def to_dict(self) -> dict[str, str]:
-        body = {"code": self.code.value, "message": self.message}
+    def to_dict(self) -> dict[str, str | int]:
+        body: dict[str, str | int] = {"code": self.code.value, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
+        if self.retry_after_seconds is not None:
+            body["retryAfterSeconds"] = self.retry_after_seconds
         return body
+
+
+def rate_limited(retry_after_seconds: int, what: str) -> AgentDeskError:
+    """RATE_LIMITED: `what` came too fast (e.g. "Commands on this connection")."""
+    wait = f"{retry_after_seconds} second{'s' if retry_after_seconds != 1 else ''}"
+    return AgentDeskError(
+        ErrorCode.RATE_LIMITED,
+        f"{what} are coming too fast; try again in {wait}.",
+        retry_after_seconds=retry_after_seconds,
+    )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from agentdesk.contracts.agent_state import AgentStatePush
+from agentdesk.domain.access import SessionEnd
 
 
 class ConfigChanged(BaseModel):
@@ -22,7 +23,20 @@ class ConfigChanged(BaseModel):
     change: Literal["created", "updated", "deleted"]
 
 
+class SessionEnded(BaseModel):
+    """The user's session ends: their account was deleted or disabled (sign out; the agent has been logged
+    off), or their role changed (sign in again to work with the new role). The server closes the connection
+    right after this message; a token of a deleted or disabled account is refused from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["session.ended"]
+    reason: SessionEnd
+    message: str
+
+
 PUSHES: dict[str, tuple[type[BaseModel], str]] = {
     "agent.state": (AgentStatePush, AgentStatePush.__doc__ or ""),
     "config.changed": (ConfigChanged, ConfigChanged.__doc__ or ""),
+    "session.ended": (SessionEnded, SessionEnded.__doc__ or ""),
 }

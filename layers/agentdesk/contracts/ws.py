@@ -28,7 +28,7 @@ class ActionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: str
-    requestId: str
+    requestId: str = Field(min_length=1, max_length=128, description="Echoed in the reply.")
 
 
 def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
@@ -38,24 +38,36 @@ def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     return field, f"{field}: {first['msg']}"
 
 
+def _text(body: str | bytes) -> tuple[str, int]:
+    """The frame as text and its size in UTF-8 bytes. Text frames are UTF-8: bytes are decoded as UTF-8
+    only (never guessed as UTF-16/32 from their NULs, as the JSON reader would), a string must encode as
+    UTF-8 (no lone surrogates), and a leading byte order mark is ignored (RFC 8259 allows it)."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    size = len(text.encode("utf-8"))
+    return text.removeprefix("\ufeff"), size
+
+
 def parse_envelope(body: str | bytes | None) -> tuple[Envelope, dict[str, Any]]:
     """Parse a raw frame into the envelope and the whole message; raise AgentDeskError on bad input."""
     if body is None or body in ("", b""):
         raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message is empty; send a JSON object.", "body")
-    raw = body.encode() if isinstance(body, str) else body
-    if len(raw) > MAX_MESSAGE_BYTES:
+    try:
+        text, size = _text(body)
+    except UnicodeError as exc:
+        raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message is not UTF-8 text.", "body") from exc
+    if size > MAX_MESSAGE_BYTES:
         raise AgentDeskError(
             ErrorCode.PAYLOAD_TOO_LARGE,
-            f"The message is {len(raw)} bytes; the limit is {MAX_MESSAGE_BYTES}.",
+            f"The message is {size} bytes; the limit is {MAX_MESSAGE_BYTES}.",
             "body",
         )
     try:
-        message = json.loads(raw)
+        message = json.loads(text)
     except RecursionError as exc:
         raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message nests too deeply to read.", "body") from exc
     except json.JSONDecodeError as exc:
         raise AgentDeskError(ErrorCode.BAD_REQUEST, f"The message is not valid JSON: {exc}", "body") from exc
-    except (ValueError, UnicodeDecodeError) as exc:  # a number too long to read, bytes that are not UTF-8
+    except ValueError as exc:  # a number too long to read
         raise AgentDeskError(ErrorCode.BAD_REQUEST, f"The message cannot be read: {exc}", "body") from exc
     if not isinstance(message, dict):
         raise AgentDeskError(ErrorCode.BAD_REQUEST, "The message must be a JSON object.", "body")
@@ -70,8 +82,8 @@ def parse_envelope(body: str | bytes | None) -> tuple[Envelope, dict[str, Any]]:
 def request_id_of(body: str | bytes | None) -> str | None:
     """Best-effort requestId of a frame that failed to parse, so even an error reply can be correlated."""
     try:
-        message = json.loads(body or "")
-    except (ValueError, UnicodeDecodeError, TypeError, RecursionError):  # whatever the frame is, no id
+        message = json.loads(_text(body or "")[0])
+    except (ValueError, UnicodeError, TypeError, RecursionError):  # whatever the frame is, no id
         return None
     rid = message.get("requestId") if isinstance(message, dict) else None
     return rid if isinstance(rid, str) and 0 < len(rid) <= 128 else None

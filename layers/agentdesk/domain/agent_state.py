@@ -670,6 +670,15 @@ def disconnect(state: AgentState, *, pause_codes: Mapping[str, PauseCode], now: 
     return _request(state, _moment(now, state), Command.DISCONNECT, Cause.SYSTEM, SYSTEM_ACTOR_ID, Status.AWAY, reason)
 
 
+def disconnect_would_change(state: AgentState) -> bool:
+    """Whether `disconnect` would change the agent now (logged in, and Available or going back to Available when
+    the current work ends): for anyone else a disconnect-grace timer can only end in no change."""
+    rule = TRANSITIONS[(state.status, Command.DISCONNECT)]
+    if rule.effect is Effect.REFUSE:
+        return False
+    return not rule.only_if_available or _next_status(state) is Status.AVAILABLE
+
+
 def start_interaction(
     state: AgentState,
     interaction_id: str,

@@ -203,6 +203,18 @@ def role_change_blockers(user_id: str, new_role: Role, teams: Iterable[Entry]) -
     return usages_of(Kind.USER, user_id, (t for t in teams if t.kind is Kind.TEAM))
 
 
+def users_readable_by_supervisor(supervisor_id: str, teams: Iterable[Entry], users: Iterable[Entry]) -> set[str]:
+    """The users a supervisor may read: themselves, the members of the teams they supervise, and those
+    teams' other supervisors (whom the team lists by id)."""
+    led = [t for t in teams if t.kind is Kind.TEAM and supervisor_id in (t.document.get("supervisorIds") or [])]
+    led_ids = {t.id for t in led}
+    readable = {supervisor_id}
+    for team in led:
+        readable.update(str(s) for s in team.document.get("supervisorIds") or [])
+    readable.update(u.id for u in users if u.kind is Kind.USER and u.document.get("teamId") in led_ids)
+    return readable
+
+
 def duplicates(values: Iterable[str]) -> list[str]:
     """Values that appear more than once (compared as names), in first-seen order."""
     seen: set[str] = set()

@@ -12,7 +12,15 @@ from agentdesk.platform.settings import get_settings
 
 
 class AuthError(Exception):
-    """The token is missing, malformed, forged, expired or not meant for us; the message says which."""
+    """The token is missing, malformed, forged, expired or not meant for us; the message says which.
+
+    `reason` is one of a few fixed words (missing, expired, unknown-key, invalid, not-id-token, no-role) that
+    logs and counters may key on; the message may quote the token's own header and must not be logged.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @cache
@@ -24,7 +32,7 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
 def verify_id_token(token: str | None, *, leeway_seconds: int = 0) -> dict[str, Any]:
     """Return the verified claims of a Cognito IdToken or raise AuthError."""
     if not token:
-        raise AuthError("no token")
+        raise AuthError("no token", "missing")
     settings = get_settings()
     try:
         signing_key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
@@ -38,13 +46,13 @@ def verify_id_token(token: str | None, *, leeway_seconds: int = 0) -> dict[str, 
             options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise AuthError("token expired") from exc
+        raise AuthError("token expired", "expired") from exc
     except jwt.PyJWKClientError as exc:
-        raise AuthError(f"signing key not found: {exc}") from exc
+        raise AuthError(f"signing key not found: {exc}", "unknown-key") from exc
     except jwt.InvalidTokenError as exc:
-        raise AuthError(f"invalid token: {exc}") from exc
+        raise AuthError(f"invalid token: {exc}", "invalid") from exc
     if claims.get("token_use") != "id":
-        raise AuthError("token_use must be 'id'")
+        raise AuthError("token_use must be 'id'", "not-id-token")
     return claims
 
 
@@ -52,5 +60,5 @@ def authenticate(token: str | None) -> Principal:
     """Verified principal for a token, or AuthError when the token is bad or carries no Agent Desk role."""
     principal = principal_from_claims(verify_id_token(token))
     if principal is None:
-        raise AuthError("user is in none of the groups agents, supervisors, admins")
+        raise AuthError("user is in none of the groups agents, supervisors, admins", "no-role")
     return principal

@@ -54,3 +54,14 @@ def is_open(connection_id: str) -> bool:
     except BotoCoreError as exc:
         logger.warning("could not check a connection", extra={"connectionId": connection_id, "error": str(exc)})
     return True
+
+
+def close(connection_id: str) -> None:
+    """Close the connection (DeleteConnection); a connection already gone is no error. API Gateway then
+    runs $disconnect as for any other close."""
+    client = _client(get_settings().ws_management_endpoint)
+    try:
+        client.delete_connection(ConnectionId=connection_id)
+    except ClientError as exc:
+        if not _gone(exc):
+            raise

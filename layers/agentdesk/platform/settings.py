@@ -9,6 +9,9 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
+from agentdesk.domain import rate_limits
+from agentdesk.domain.rate_limits import Limit
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,6 +27,11 @@ class Settings:
     ws_management_endpoint: str
     connection_ttl_seconds: int
     event_stream: str
+    # Per-client rate limits ("<per second>/<burst>"); the defaults and why are in domain/rate_limits.py.
+    command_limit: Limit = rate_limits.COMMANDS_PER_CONNECTION
+    config_request_limit: Limit = rate_limits.CONFIG_REQUESTS_PER_USER
+    connect_limit: Limit = rate_limits.CONNECTS_PER_SOURCE_IP
+    refused_token_limit: Limit = rate_limits.REFUSED_TOKENS_PER_SOURCE_IP
 
     @property
     def issuer(self) -> str:
@@ -32,6 +40,11 @@ class Settings:
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def _limit(name: str, default: Limit) -> Limit:
+    text = _env(name)
+    return Limit.parse(text) if text else default
 
 
 @cache
@@ -53,6 +66,10 @@ def get_settings() -> Settings:
         ws_management_endpoint=_env("WS_MANAGEMENT_ENDPOINT"),
         connection_ttl_seconds=int(_env("CONNECTION_TTL_SECONDS", "7200")),
         event_stream=_env("EVENT_STREAM", "agentdesk-events"),
+        command_limit=_limit("RATE_LIMIT_COMMANDS", rate_limits.COMMANDS_PER_CONNECTION),
+        config_request_limit=_limit("RATE_LIMIT_CONFIG_REQUESTS", rate_limits.CONFIG_REQUESTS_PER_USER),
+        connect_limit=_limit("RATE_LIMIT_CONNECTS", rate_limits.CONNECTS_PER_SOURCE_IP),
+        refused_token_limit=_limit("RATE_LIMIT_REFUSED_TOKENS", rate_limits.REFUSED_TOKENS_PER_SOURCE_IP),
     )
 
 

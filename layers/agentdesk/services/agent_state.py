@@ -23,14 +23,13 @@ from agentdesk.contracts.ws import ActionRequest
 from agentdesk.domain import agent_state as domain
 from agentdesk.domain.identity import Principal, Role
 from agentdesk.platform import clock, ids
-from agentdesk.services.ws_dispatch import action
+from agentdesk.services.ws_dispatch import action, require_role
 from agentdesk.store import agents, directory
 from agentdesk.store.directory import Directory
 
 ATTEMPTS = 3
 
 Decide = Callable[[domain.AgentState, Directory], domain.Transition]
-Check = Callable[[Directory], None]
 
 
 # --- the write path shared by every command -------------------------------------------------------------
@@ -69,24 +68,47 @@ def _event(transition: domain.Transition, actor: Actor) -> DomainEvent:
     )
 
 
-def _anyone(_config: Directory) -> None:
-    return None
-
-
 def read(agent_id: str) -> tuple[agents.StoredState, Directory]:
     """The agent's state and the directory at the configuration version read with it (one round trip)."""
     stored, version = agents.load_state_and_config_version(agent_id)
     return stored, directory.at(version)
 
 
-def apply(agent_id: str, decide: Decide, actor: Actor, check: Check = _anyone) -> domain.AgentState:
+def authorized(config: Directory, caller: Principal, action: str, min_role: Role = Role.AGENT) -> Principal:
+    """The caller as `config` has them (UNAUTHORIZED when deleted or disabled), holding at least `min_role`
+    there (FORBIDDEN otherwise). Commands check this against the directory read with the agent's state, so
+    the check costs no read of its own."""
+    principal = config.authorize(caller)
+    require_role(principal, action, min_role)
+    return principal
+
+
+def apply(
+    agent_id: str,
+    decide: Decide,
+    actor: Actor | Principal,
+    *,
+    action: str = "",
+    min_role: Role = Role.AGENT,
+    supervises: bool = False,
+    own: bool = False,
+) -> domain.AgentState:
     """Decide on the current state and persist the outcome; retried on a concurrent change.
 
-    `check` sees the directory before anything is decided (a supervisor's scope) and may refuse. A retry
-    re-reads the state only: the directory stays at least as new as the version read with the first state.
+    A person's command (`actor` a Principal, the caller as their token says) is first authorized against
+    the directory read with the state: the caller must still exist, be enabled and hold `min_role` (who
+    they are comes before what they may do); with `own`, the agent must be the caller; with `supervises`,
+    the caller must supervise the agent. A retry re-reads the state only: the directory stays at least as
+    new as the version read with the first state.
     """
     stored, config = read(agent_id)
-    check(config)
+    if isinstance(actor, Principal):
+        principal = authorized(config, actor, action, min_role)
+        if own:
+            _own(principal, agent_id)
+        if supervises:
+            _in_scope(principal, agent_id, config)
+        actor = _actor(principal)
     for attempt in range(ATTEMPTS):
         transition = decide(stored.state, config)
         if not transition.changed:
@@ -113,18 +135,14 @@ def _own(principal: Principal, agent_id: str | None) -> str:
     return principal.user_id
 
 
-def _in_scope(principal: Principal, agent_id: str) -> Check:
-    """The check that the principal supervises the agent (in the directory the command reads)."""
-
-    def check(config: Directory) -> None:
-        if not config.can_supervise(principal, agent_id):
-            raise AgentDeskError(
-                ErrorCode.FORBIDDEN,
-                f"Agent {agent_id} is not in a team you supervise (or does not exist).",
-                "agentId",
-            )
-
-    return check
+def _in_scope(principal: Principal, agent_id: str, config: Directory) -> None:
+    """Refuse unless the principal supervises the agent (in the directory the command reads)."""
+    if not config.can_supervise(principal, agent_id):
+        raise AgentDeskError(
+            ErrorCode.FORBIDDEN,
+            f"Agent {agent_id} is not in a team you supervise (or does not exist).",
+            "agentId",
+        )
 
 
 # --- WebSocket actions ------------------------------------------------------------------------------------
@@ -178,10 +196,14 @@ def _ack(state: domain.AgentState) -> dict[str, Any]:
 
 
 @action(
-    "login", Login, summary="Log in (Available, or straight into a pause when a reason is given).", reply=StateReply
+    "login",
+    Login,
+    summary="Log in (Available, or straight into a pause when a reason is given).",
+    reply=StateReply,
+    authorizes=True,
 )
 def login(principal: Principal, request: Login) -> dict[str, Any]:
-    agent_id = _own(principal, request.agentId)
+    agent_id = request.agentId or principal.user_id
     return _ack(
         apply(
             agent_id,
@@ -192,33 +214,51 @@ def login(principal: Principal, request: Login) -> dict[str, Any]:
                 now=clock.now(),
                 reason=request.reason,
             ),
-            _actor(principal),
+            principal,
+            action="login",
+            own=True,
         )
     )
 
 
-@action("logoff", Logoff, summary="Log off; during an interaction it is applied after wrap-up.", reply=StateReply)
+@action(
+    "logoff",
+    Logoff,
+    summary="Log off; during an interaction it is applied after wrap-up.",
+    reply=StateReply,
+    authorizes=True,
+)
 def logoff(principal: Principal, request: Logoff) -> dict[str, Any]:
-    agent_id = _own(principal, request.agentId)
+    agent_id = request.agentId or principal.user_id
     return _ack(
         apply(
             agent_id,
             lambda state, config: domain.logoff(state, pause_codes=config.pause_codes, now=clock.now()),
-            _actor(principal),
+            principal,
+            action="logoff",
+            own=True,
         )
     )
 
 
-@action("setStatus", SetStatus, summary="Available, or Away/Busy with a pause code of that status.", reply=StateReply)
+@action(
+    "setStatus",
+    SetStatus,
+    summary="Available, or Away/Busy with a pause code of that status.",
+    reply=StateReply,
+    authorizes=True,
+)
 def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
-    agent_id = _own(principal, request.agentId)
+    agent_id = request.agentId or principal.user_id
     return _ack(
         apply(
             agent_id,
             lambda state, config: domain.set_status(
                 state, request.status, pause_codes=config.pause_codes, now=clock.now(), reason=request.reason
             ),
-            _actor(principal),
+            principal,
+            action="setStatus",
+            own=True,
         )
     )
 
@@ -228,14 +268,14 @@ def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
     GetState,
     summary="The agent's current state (supervisors may name an agent in scope).",
     reply=StateReply,
+    authorizes=True,
 )
 def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
-    if request.agentId is None or request.agentId == principal.user_id:
-        return _ack(agents.load_state(principal.user_id).state)
-    if principal.role is Role.AGENT:
-        _own(principal, request.agentId)  # an agent naming another agent: refused
-    stored, config = read(request.agentId)
-    _in_scope(principal, request.agentId)(config)
+    agent_id = request.agentId or principal.user_id
+    stored, config = read(agent_id)
+    caller = authorized(config, principal, "getState")
+    if agent_id != caller.user_id:
+        _in_scope(caller, agent_id, config)  # only a supervisor (as the directory says) of this agent
     return _ack(stored.state)
 
 
@@ -245,6 +285,7 @@ def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
     min_role=Role.SUPERVISOR,
     summary="Set an agent's status (supervisors).",
     reply=StateReply,
+    authorizes=True,
 )
 def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
     return _ack(
@@ -258,14 +299,21 @@ def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
                 now=clock.now(),
                 reason=request.reason,
             ),
-            _actor(principal),
-            _in_scope(principal, request.agentId),
+            principal,
+            action="forceStatus",
+            min_role=Role.SUPERVISOR,
+            supervises=True,
         )
     )
 
 
 @action(
-    "forceLogoff", ForceLogoff, min_role=Role.SUPERVISOR, summary="Log an agent off (supervisors).", reply=StateReply
+    "forceLogoff",
+    ForceLogoff,
+    min_role=Role.SUPERVISOR,
+    summary="Log an agent off (supervisors).",
+    reply=StateReply,
+    authorizes=True,
 )
 def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
     return _ack(
@@ -274,8 +322,10 @@ def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
             lambda state, config: domain.force_logoff(
                 state, supervisor_id=principal.user_id, pause_codes=config.pause_codes, now=clock.now()
             ),
-            _actor(principal),
-            _in_scope(principal, request.agentId),
+            principal,
+            action="forceLogoff",
+            min_role=Role.SUPERVISOR,
+            supervises=True,
         )
     )
 
@@ -286,9 +336,12 @@ def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
     min_role=Role.SUPERVISOR,
     summary="The wallboard: agents in scope.",
     reply=WallboardReply,
+    authorizes=True,
 )
 def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
-    profiles = directory.current().agents_visible_to(principal)
+    config = directory.current()
+    caller = authorized(config, principal, "listAgentStates", Role.SUPERVISOR)
+    profiles = config.agents_visible_to(caller)
     states = agents.load_states([p.agent_id for p in profiles])
     now = clock.now()
     rows = []
@@ -308,6 +361,18 @@ def auto_logoff(agent_id: str) -> domain.AgentState:
         lambda state, config: domain.auto_logoff(state, pause_codes=config.pause_codes, now=clock.now()),
         SYSTEM,
     )
+
+
+def end_access(agent_id: str, actor: Actor) -> domain.AgentState:
+    """The user was deleted or disabled by `actor`: a logged-in agent is logged off (kind forced), so the
+    session and any pause are closed for time & attendance."""
+
+    def decide(state: domain.AgentState, config: Directory) -> domain.Transition:
+        if not state.logged_in:
+            return domain.Transition(state)
+        return domain.force_logoff(state, supervisor_id=actor.userId, pause_codes=config.pause_codes, now=clock.now())
+
+    return apply(agent_id, decide, actor)
 
 
 def mark_disconnected(agent_id: str) -> domain.AgentState:

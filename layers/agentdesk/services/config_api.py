@@ -67,6 +67,7 @@ from agentdesk.contracts.config import (
 )
 from agentdesk.contracts.errors import AgentDeskError, ErrorCode
 from agentdesk.contracts.events import Actor
+from agentdesk.domain import access
 from agentdesk.domain.config_rules import (
     INTEGRATION_KEY_PREFIX,
     NOUNS,
@@ -80,6 +81,7 @@ from agentdesk.domain.config_rules import (
     reference_problem,
     references_of,
     role_change_blockers,
+    users_readable_by_supervisor,
 )
 from agentdesk.domain.identity import Principal, Role
 from agentdesk.platform.ids import new_id
@@ -271,13 +273,26 @@ def new_integration_key() -> str:
 # --- use cases -------------------------------------------------------------------------------------
 
 
-def list_resources(col: Collection, limit: int, cursor: str | None) -> BaseModel:
-    records, next_cursor = store.page(col.kind, limit, cursor)
+def _readable(col: Collection, principal: Principal) -> set[str] | None:
+    """The ids of this collection the principal may read; None for all. Supervisors read the users of
+    the teams they supervise (and themselves); admins read everything."""
+    if col.kind is not Kind.USER or principal.role is Role.ADMIN:
+        return None
+    teams = [t.entry for t in store.all_of(Kind.TEAM)]
+    users = [u.entry for u in store.all_of(Kind.USER)]
+    return users_readable_by_supervisor(principal.user_id, teams, users)
+
+
+def list_resources(col: Collection, limit: int, cursor: str | None, principal: Principal) -> BaseModel:
+    records, next_cursor = store.page(col.kind, limit, cursor, _readable(col, principal))
     return col.page.model_validate({"items": [r.to(col.output) for r in records], "nextCursor": next_cursor})
 
 
-def get_resource(col: Collection, item_id: str) -> tuple[Record, BaseModel]:
+def get_resource(col: Collection, item_id: str, principal: Principal) -> tuple[Record, BaseModel]:
     record = _existing(col.kind, item_id)
+    readable = _readable(col, principal)
+    if readable is not None and record.id not in readable:
+        raise AgentDeskError(ErrorCode.NOT_FOUND, f'There is no {NOUNS[col.kind]} with id "{item_id}".')
     return record, record.to(col.output)
 
 
@@ -350,6 +365,8 @@ def _create_user(body: UserCreate, principal: Principal) -> Record:
         send_invitation=body.sendInvitation,
     )
     try:
+        if not body.enabled:
+            accounts.disable_user(body.username)
         return store.create(Kind.USER, user_id, profile, _actor(principal), references)
     except Exception:
         accounts.delete_user(body.username)
@@ -365,20 +382,33 @@ def _replace_user(current: Record, body: UserUpdate, principal: Principal) -> Re
         blockers = role_change_blockers(current.id, new_role, [t.entry for t in store.all_of(Kind.TEAM)])
         if blockers:
             raise AgentDeskError(ErrorCode.IN_USE, in_use_message(Kind.USER, username, blockers), "role")
+    was_enabled = bool(current.document.get("enabled", True))
+    if was_enabled and not body.enabled and current.id == principal.user_id:
+        raise AgentDeskError(ErrorCode.CONFLICT, "You cannot disable yourself; ask another admin.", "enabled")
     document = body.model_dump(mode="json") | {"username": username}
     references = _checked_references(Kind.USER, document)
+    ending = access.session_end(current.document, document)
     old_email, old_name = str(current.document["email"]), str(current.document["name"])
     attributes_changed = (body.email, body.name) != (old_email, old_name)
     if attributes_changed:
         accounts.update_user(username, email=body.email, name=body.name)
     accounts.change_role(username, old_role, new_role)
+    if was_enabled != body.enabled:
+        (accounts.enable_user if body.enabled else accounts.disable_user)(username)
     try:
-        return store.replace(current, document, _actor(principal), references)
+        return store.replace(current, document, _actor(principal), references, event_data=_ends(ending))
     except Exception:
+        if was_enabled != body.enabled:
+            (accounts.enable_user if was_enabled else accounts.disable_user)(username)
         accounts.change_role(username, new_role, old_role)
         if attributes_changed:
             accounts.update_user(username, email=old_email, name=old_name)
         raise
+
+
+def _ends(ending: access.SessionEnd | None) -> dict[str, str] | None:
+    """What the `config.changed` event says of the user's open sessions (the end-sessions function acts)."""
+    return {"endSessions": ending.value} if ending else None
 
 
 def _delete_user(current: Record, principal: Principal) -> None:
@@ -388,7 +418,7 @@ def _delete_user(current: Record, principal: Principal) -> None:
     username = str(current.document["username"])
     accounts.disable_user(username)
     try:
-        store.delete(current, _actor(principal), archive=True)
+        store.delete(current, _actor(principal), archive=True, event_data=_ends(access.SessionEnd.DELETED))
     except Exception:
         accounts.enable_user(username)
         raise
@@ -434,6 +464,7 @@ _ERROR_DESCRIPTIONS = {
     413: "PAYLOAD_TOO_LARGE: the body is over 64 KB.",
     422: "INVALID_REFERENCE: a field names an item that does not exist or cannot be used there.",
     428: "PRECONDITION_REQUIRED: If-Match is missing.",
+    429: "RATE_LIMITED: too many requests from this user; wait Retry-After seconds (also retryAfterSeconds).",
 }
 # OpenAPI header objects ("required" is valid OpenAPI; Powertools' TypedDict just does not list it).
 ETAG_HEADER: Any = {
@@ -446,16 +477,22 @@ LOCATION_HEADER: Any = {
     "required": True,
     "schema": {"type": "string"},
 }
+RETRY_AFTER_HEADER: Any = {
+    "description": "Whole seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def documented_responses(success: dict[int, OpenAPIResponse], *errors: int) -> dict[int, OpenAPIResponse]:
-    """The OpenAPI responses of an operation: its success, and 401, 403 and `errors` as ErrorResponse."""
+    """The OpenAPI responses of an operation: its success, and 401, 403, 429 and `errors` as ErrorResponse."""
     documented: dict[int, OpenAPIResponse] = dict(success)
-    for code in (401, 403, *errors):
+    for code in (401, 403, 429, *errors):
         documented[code] = {
             "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorResponse}},
         }
+    documented[429]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
     return documented
 
 
@@ -487,14 +524,14 @@ def _register(col: Collection) -> None:
     tags = [col.tag]
 
     def list_items(limit: Limit = DEFAULT_PAGE_SIZE, cursor: Cursor = None) -> Any:
-        return list_resources(col, limit, cursor)
+        return list_resources(col, limit, cursor, _principal())
 
     def create_item(body: Body) -> Response[Any]:
         record, created = create_resource(col, body, _principal())
         return _json(201, created, record.version, f"{col.path}/{record.id}")
 
     def get_item(id: ItemId) -> Response[Any]:
-        record, found = get_resource(col, id)
+        record, found = get_resource(col, id, _principal())
         return _json(200, found, record.version)
 
     def replace_item(id: ItemId, body: Body, if_match: IfMatch = None) -> Response[Any]:

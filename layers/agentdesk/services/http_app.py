@@ -1,9 +1,10 @@
 """The HTTP API application (Powertools resolver): who is calling, error mapping, routes, OpenAPI document.
 
 API Gateway's JWT authorizer has verified the token before the handler runs. In depth, the resolver checks
-the claims again (issuer = our user pool, audience = our app client), then the least role the matched route
-declares (its `x-agentdesk-role`), then the body size — in that order, and before a malformed body is
-reported — and turns every refusal into `{"error": {"code", "message", "field"?}}` with a stable code.
+the claims again (issuer = our user pool, audience = our app client), then the caller's rate limit (per user),
+then the least role the matched route declares (its `x-agentdesk-role`), then the body size — in that order,
+and before a malformed body is reported — and turns every refusal into `{"error": {"code", "message",
+"field"?, "retryAfterSeconds"?}}` with a stable code (and a Retry-After header with RATE_LIMITED).
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
 from agentdesk.contracts.config import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION
-from agentdesk.contracts.errors import AgentDeskError, ErrorCode
+from agentdesk.contracts.errors import AgentDeskError, ErrorCode, rate_limited
 from agentdesk.domain.identity import Principal, Role, at_least, principal_from_claims
 from agentdesk.platform.observability import logger
+from agentdesk.platform.rate_limit import limiter
 from agentdesk.platform.settings import get_settings
+from agentdesk.services import access
 from agentdesk.services.config_api import documented_responses
 from agentdesk.services.config_api import router as config_router
 from agentdesk.services.identity import me
+from agentdesk.store import directory
 
 MAX_BODY_BYTES = 64 * 1024
 SECURITY_SCHEME = "cognitoJwt"
@@ -55,14 +59,18 @@ app.configure_openapi(
 
 
 def _json_error(err: AgentDeskError) -> Response[dict[str, Any]]:
-    return Response(status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()})
+    headers = {"Retry-After": str(err.retry_after_seconds)} if err.retry_after_seconds is not None else None
+    return Response(
+        status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()}, headers=headers
+    )
 
 
 # --- who is calling --------------------------------------------------------------------------------
 
 
 def current_principal() -> Principal:
-    """The caller, from the claims the JWT authorizer verified; 401 unless they come from our pool and client."""
+    """The caller: who the claims the JWT authorizer verified say (401 unless they come from our pool and
+    client), as the directory has them now (401 when deleted or disabled; the role is the profile's)."""
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
     if not claims.get("sub"):
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "Sign in: the request carries no verified identity.")
@@ -71,18 +79,30 @@ def current_principal() -> Principal:
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued by the Agent Desk user pool.")
     if settings.user_pool_client_id not in (claims.get("aud"), claims.get("client_id")):
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued to the Agent Desk app.")
-    principal = principal_from_claims(claims)
-    if principal is None:
+    claimed = principal_from_claims(claims)
+    if claimed is None:
         raise AgentDeskError(ErrorCode.FORBIDDEN, "Your account has no Agent Desk role.")
-    return principal
+    return directory.current().authorize(claimed)
+
+
+def _limit(principal: Principal) -> None:
+    """429 when this user sends more than their share; counted once per request, however often guarded."""
+    if app.context.get("rate_counted"):
+        return
+    app.append_context(rate_counted=True)
+    wait = limiter("config-requests", get_settings().config_request_limit).take(principal.user_id)
+    if wait is not None:
+        raise rate_limited(wait, "Requests from your account")
 
 
 def _guard() -> None:
-    """Authenticate (401), authorize against the route's least role (403), then limit the body (413)."""
+    """Authenticate (401), limit the user's request rate (429), authorize against the route's least role
+    (403), then limit the body (413)."""
     route = app.context.get("_route")
     required = ((route.openapi_extensions or {}) if route else {}).get(ROLE_EXTENSION, Role.AGENT.value)
     if required != PUBLIC:
         principal = current_principal()
+        _limit(principal)
         if not at_least(principal.role, Role(required)):
             raise AgentDeskError(ErrorCode.FORBIDDEN, f"This needs the {required} role; you are {principal.role}.")
         app.append_context(principal=principal)
@@ -167,8 +187,13 @@ def _unexpected(exc: Exception) -> Response[dict[str, Any]]:
     openapi_extensions={ROLE_EXTENSION: Role.AGENT.value},
 )
 def get_me() -> dict[str, Any]:
-    """The signed-in user's identity and role."""
-    return me(current_principal())
+    """The signed-in user's identity and role (the role as the directory has it). An account made outside
+    Agent Desk (the first admin, created with the AWS CLI) gets its profile here, so admins see and manage
+    it like any other user; the admin console asks this first."""
+    principal = app.context.get("principal")
+    principal = principal if isinstance(principal, Principal) else current_principal()
+    access.register(principal)
+    return me(principal)
 
 
 app.include_router(config_router)

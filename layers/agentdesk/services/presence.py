@@ -4,14 +4,20 @@ Reconnecting first stops the timer. Each timer has an id; only the agent's curre
 
 "Still connected" means a connection that can still be open: a connection record outlives its socket when
 its $disconnect never ran or failed, and such a leftover must not keep an agent connected for good.
+
+A timer starts on $disconnect and when a push finds the agent's last connection gone (410). A connection
+whose $disconnect is lost and that no push reaches only expires: the periodic `sweep` starts its timer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from agentdesk.domain import agent_state as agent_state_domain
 from agentdesk.domain.identity import Principal
 from agentdesk.platform import clock, ids, push, workflows
+from agentdesk.platform.observability import logger
 from agentdesk.services import agent_state
 from agentdesk.store import agents, connections, directory
 
@@ -76,3 +82,30 @@ def grace_expired(agent_id: str, timer_id: str) -> dict[str, Any]:
     after = agent_state.mark_disconnected(agent_id)
     outcome = "away" if after.version != before.version else "unchanged"
     return {"agentId": agent_id, "outcome": outcome, "status": after.status.value}
+
+
+def sweep_candidates(states: Iterable[agent_state_domain.AgentState]) -> list[str]:
+    """The agents a lost disconnect could leave stuck: those a disconnect would still change (logged in, and
+    Available or going back to Available). For the others a timer would end in no change, and re-timing them
+    on every sweep (every agent presence has already turned Away, say) would cost an execution each time."""
+    return [state.agent_id for state in states if agent_state_domain.disconnect_would_change(state)]
+
+
+def sweep() -> dict[str, int]:
+    """The periodic safety net: start the grace timer of every candidate with no connection that can still be
+    open and no timer running. Returns how many agents were logged in, checked, and given a timer."""
+    states = agents.logged_in_states()
+    candidates = sweep_candidates(states)
+    started = 0
+    failed = 0
+    for agent_id in candidates:
+        try:
+            # The connections first: for a connected agent (nearly everyone) that is the only look needed.
+            if live_connections(agent_id) or agents.presence_timer(agent_id) is not None:
+                continue
+            if disconnected(agent_id) is not None:
+                started += 1
+        except Exception:  # one agent that cannot be checked must not stop the sweep for everyone else
+            failed += 1
+            logger.exception("presence sweep could not check an agent", extra={"agentId": agent_id})
+    return {"loggedIn": len(states), "checked": len(candidates), "started": started, "failed": failed}

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from agentdesk.contracts.errors import AgentDeskError, ErrorCode
+from agentdesk.contracts.errors import AgentDeskError, ErrorCode, rate_limited
 from agentdesk.contracts.ws import (
     ActionRequest,
     describe_validation_error,
@@ -23,6 +23,9 @@ from agentdesk.contracts.ws import (
 )
 from agentdesk.domain.identity import Principal, Role, at_least
 from agentdesk.platform.observability import logger
+from agentdesk.platform.rate_limit import limiter
+from agentdesk.platform.settings import get_settings
+from agentdesk.store import directory
 
 R = TypeVar("R", bound=ActionRequest)
 
@@ -35,6 +38,9 @@ class Action:
     min_role: Role
     summary: str
     reply: type[BaseModel] | None = None  # the ack's fields, for the protocol document
+    # True: the action authorizes the caller itself, against the directory it reads with its state (one
+    # round trip); the dispatcher then leaves the caller as the token says. False: the dispatcher does it.
+    authorizes: bool = False
 
 
 ACTIONS: dict[str, Action] = {}
@@ -47,11 +53,12 @@ def action(
     min_role: Role = Role.AGENT,
     summary: str = "",
     reply: type[BaseModel] | None = None,
+    authorizes: bool = False,
 ) -> Callable[[Callable[[Principal, R], dict[str, Any]]], Callable[[Principal, R], dict[str, Any]]]:
     """Register a WebSocket action; the function returns the ack payload (described by `reply`)."""
 
     def register(run: Callable[[Principal, R], dict[str, Any]]) -> Callable[[Principal, R], dict[str, Any]]:
-        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip(), reply)
+        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip(), reply, authorizes)
         return run
 
     return register
@@ -66,10 +73,24 @@ def principal_of(event: Mapping[str, Any]) -> Principal:
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The connection carries no verified identity.") from exc
 
 
-def dispatch(body: str | None, principal: Principal) -> dict[str, Any]:
-    """Handle one frame and return exactly one reply (ack or error)."""
+def require_role(principal: Principal, action_name: str, min_role: Role) -> None:
+    """FORBIDDEN unless the principal holds at least `min_role`."""
+    if not at_least(principal.role, min_role):
+        raise AgentDeskError(ErrorCode.FORBIDDEN, f"Action '{action_name}' needs the {min_role} role.")
+
+
+def dispatch(body: str | None, principal: Principal, *, connection_id: str | None = None) -> dict[str, Any]:
+    """Handle one frame and return exactly one reply (ack or error).
+
+    Frames of one connection are rate limited (RATE_LIMITED, with retryAfterSeconds) before anything else
+    is read or done; without a `connection_id` nothing is limited.
+    """
     request_id = request_id_of(body)
     try:
+        if connection_id is not None:
+            wait = limiter("ws-commands", get_settings().command_limit).take(connection_id)
+            if wait is not None:
+                raise rate_limited(wait, "Commands on this connection")
         envelope, message = parse_envelope(body)
         request_id = envelope.requestId
         registered = ACTIONS.get(envelope.action)
@@ -79,10 +100,10 @@ def dispatch(body: str | None, principal: Principal) -> dict[str, Any]:
                 f"Unknown action '{envelope.action}'. Known actions: {', '.join(sorted(ACTIONS))}.",
                 "action",
             )
-        if not at_least(principal.role, registered.min_role):
-            raise AgentDeskError(
-                ErrorCode.FORBIDDEN, f"Action '{envelope.action}' needs the {registered.min_role} role."
-            )
+        if not registered.authorizes:
+            # Who the caller is now follows the directory, not the token: deleted, disabled, demoted.
+            principal = directory.current().authorize(principal)
+            require_role(principal, registered.name, registered.min_role)
         try:
             request = registered.request.model_validate(message)
         except ValidationError as exc:

@@ -2,7 +2,8 @@
 
 Items (pk = agent id):
 - sk `state`: the current AgentState as JSON, its version (the optimistic lock) and, while the agent is
-  logged in, `loggedInSite` (a sparse index lists who is logged in per site for the midnight logoff);
+  logged in, `loggedInSite` (a sparse index: who is logged in per site for the midnight logoff, and,
+  scanned whole, everyone logged in for the presence sweep);
 - sk `session#<start>#<id>`: one login session (open until logoff, then with end and duration);
 - sk `pause#<start>#<id>`: one pause interval (code, label, productive; end and duration once closed);
 - sk `presence`: the disconnect-grace timer running for the agent, if any.
@@ -124,6 +125,12 @@ def load_states(agent_ids: Sequence[str]) -> dict[str, domain.AgentState]:
 def logged_in_at_site(site_id: str | None) -> list[str]:
     """Ids of the agents logged in at a site (sparse index: only logged-in agents carry the key)."""
     return [item.pk for item in _model().by_site.query(site_id or NO_SITE)]
+
+
+def logged_in_states() -> list[domain.AgentState]:
+    """The states of every logged-in agent, at any site or none: a scan of the sparse index, which holds
+    exactly the logged-in agents (eventually consistent, so a state may be a moment old)."""
+    return [domain.AgentState.from_dict(json.loads(item.document)) for item in _model().by_site.scan()]
 
 
 def _record_item(fact: domain.Fact) -> AgentItem | None:

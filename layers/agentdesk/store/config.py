@@ -19,8 +19,9 @@ import hmac
 import json
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -229,12 +230,18 @@ def all_of(kind: Kind) -> list[Record]:
     return [_record(item) for item in _items().query(kind.value, consistent_read=True)]
 
 
-def page(kind: Kind, limit: int, cursor: str | None) -> tuple[list[Record], str | None]:
-    """One page in id order and the cursor of the next page (None on the last page)."""
+def page(
+    kind: Kind, limit: int, cursor: str | None, only: Collection[str] | None = None
+) -> tuple[list[Record], str | None]:
+    """One page in id order and the cursor of the next page (None on the last page); with `only`, the
+    items with those ids alone."""
     model = _items()
     after = _decode_cursor(kind, cursor) if cursor else None
     condition = model.sk > after if after is not None else None
-    items = list(model.query(kind.value, condition, limit=limit + 1))
+    if only is None:
+        items = list(model.query(kind.value, condition, limit=limit + 1))
+    else:
+        items = list(islice((i for i in model.query(kind.value, condition) if i.sk in only), limit + 1))
     records = [_record(item) for item in items[:limit]]
     return records, (_encode_cursor(kind, records[-1].id) if len(items) > limit else None)
 
@@ -353,14 +360,16 @@ def _only_conflicts(exc: TransactWriteError) -> bool:
     return codes == {"TransactionConflict"}
 
 
-def _event(kind: Kind, item_id: str, change: Change, version: int, actor: Actor) -> EventRecord:
+def _event(
+    kind: Kind, item_id: str, change: Change, version: int, actor: Actor, extra: Mapping[str, Any] | None = None
+) -> EventRecord:
     event = DomainEvent(
         eventId=new_id("evt_"),
         type=CONFIG_CHANGED,
         occurredAt=clock.iso(),
         agentId=item_id if kind is Kind.USER else None,
         actor=actor,
-        data={"kind": kind.value, "id": item_id, "change": change, "version": version},
+        data={**(extra or {}), "kind": kind.value, "id": item_id, "change": change, "version": version},
     )
     return record_of(event)
 
@@ -393,8 +402,16 @@ def create(
     return Record(kind, item_id, 1, document, now, now)
 
 
-def replace(previous: Record, document: dict[str, Any], actor: Actor, references: Sequence[Reference] = ()) -> Record:
-    """Replace an item's fields if it is still at `previous.version`; CONFLICT otherwise."""
+def replace(
+    previous: Record,
+    document: dict[str, Any],
+    actor: Actor,
+    references: Sequence[Reference] = (),
+    *,
+    event_data: Mapping[str, Any] | None = None,
+) -> Record:
+    """Replace an item's fields if it is still at `previous.version`; CONFLICT otherwise. `event_data` adds
+    fields to the `config.changed` event written with it."""
     kind, item_id = previous.kind, previous.id
     now = clock.iso()
     items, claims = _items(), _claims()
@@ -419,12 +436,15 @@ def replace(previous: Record, document: dict[str, Any], actor: Actor, references
             new = claims(f"name#{kind.value}", new_claim, owner=item_id)
             tx.puts.append(("name", new, claims.pk.does_not_exist()))
     tx.puts.append(("item", item, None))  # the version attribute adds "only if still at previous.version"
-    tx.puts.append(("event", _event(kind, item_id, "updated", version, actor), EventRecord.event_id.does_not_exist()))
+    event = _event(kind, item_id, "updated", version, actor, event_data)
+    tx.puts.append(("event", event, EventRecord.event_id.does_not_exist()))
     tx.commit("updated")
     return Record(kind, item_id, version, document, previous.created_at, now)
 
 
-def delete(previous: Record, actor: Actor, *, archive: bool = False) -> int:
+def delete(
+    previous: Record, actor: Actor, *, archive: bool = False, event_data: Mapping[str, Any] | None = None
+) -> int:
     """Delete an item if it is still at `previous.version`; returns the version the deletion is recorded as.
 
     `archive` (users only) keeps the profile under DELETED_USERS for reports.
@@ -450,7 +470,8 @@ def delete(previous: Record, actor: Actor, *, archive: bool = False) -> int:
             updated_by=actor.userId,
         )
         tx.puts.append(("archive", archived, None))
-    tx.puts.append(("event", _event(kind, item_id, "deleted", version, actor), EventRecord.event_id.does_not_exist()))
+    event = _event(kind, item_id, "deleted", version, actor, event_data)
+    tx.puts.append(("event", event, EventRecord.event_id.does_not_exist()))
     tx.commit("deleted")
     return version
 
@@ -502,6 +523,12 @@ def agent_profile(user_id: str, *, include_deleted: bool = False) -> User | None
 
 def agent_profiles() -> list[User]:
     return _every(Kind.USER, User)
+
+
+def deleted_user_ids() -> list[str]:
+    """The ids of every deleted user (their archived profiles' keys; strongly consistent)."""
+    model = _items()
+    return [item.sk for item in model.query(DELETED_USERS, consistent_read=True, attributes_to_get=["sk"])]
 
 
 def team(team_id: str) -> Team | None:

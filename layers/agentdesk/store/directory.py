@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from agentdesk.contracts.config import PauseCode, Team, User
+from agentdesk.domain import access
 from agentdesk.domain import agent_state as domain
 from agentdesk.domain.identity import Principal, Role
 from agentdesk.platform.aws import endpoint
@@ -37,6 +38,7 @@ class AgentProfile:
     team_id: str | None
     site_id: str | None
     role: Role = Role.AGENT
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class Directory:
     profiles: Mapping[str, AgentProfile]  # every user (agent, supervisor, admin) by id
     supervisors: Mapping[str, frozenset[str]] = field(default_factory=dict)  # user id -> their team's supervisors
     supervised: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supervisor id -> users of their teams
+    deleted: frozenset[str] = frozenset()  # ids of deleted users (their profiles are archived)
+
+    def authorize(self, claimed: Principal) -> Principal:
+        """The caller as this directory has them (role, name), or UNAUTHORIZED when deleted or disabled."""
+        profile = self.profiles.get(claimed.user_id)
+        standing = access.Standing(profile.role, profile.name, profile.enabled) if profile else None
+        return access.authorize(claimed, standing, deleted=claimed.user_id in self.deleted)
 
     def profile(self, user_id: str) -> AgentProfile | None:
         return self.profiles.get(user_id)
@@ -70,8 +79,8 @@ class Directory:
         return False
 
     def agents_visible_to(self, principal: Principal) -> list[AgentProfile]:
-        """The agents on the principal's wallboard, by name."""
-        agents = [p for p in self.profiles.values() if p.role is Role.AGENT]
+        """The enabled agents on the principal's wallboard, by name."""
+        agents = [p for p in self.profiles.values() if p.role is Role.AGENT and p.enabled]
         if principal.role is not Role.ADMIN:
             mine = self.supervised.get(principal.user_id, frozenset())
             agents = [p for p in agents if p.agent_id in mine]
@@ -79,7 +88,11 @@ class Directory:
 
 
 def build(
-    version: ConfigVersion, codes: Iterable[PauseCode], users: Iterable[User], teams: Iterable[Team]
+    version: ConfigVersion,
+    codes: Iterable[PauseCode],
+    users: Iterable[User],
+    teams: Iterable[Team],
+    deleted: Iterable[str] = (),
 ) -> Directory:
     """The directory of these pause codes, users and teams (no I/O: `load` reads them)."""
     configured = {
@@ -95,7 +108,7 @@ def build(
     }
     # A configured Wrap-up or Disconnected relabels the system's own code.
     pause_codes = {**domain.SYSTEM_PAUSE_CODES, **configured}
-    profiles = {u.id: AgentProfile(u.id, u.name, u.teamId, u.siteId, Role(str(u.role))) for u in users}
+    profiles = {u.id: AgentProfile(u.id, u.name, u.teamId, u.siteId, Role(str(u.role)), u.enabled) for u in users}
     team_supervisors = {t.id: frozenset(t.supervisorIds) for t in teams}
     supervisors: dict[str, frozenset[str]] = {}
     supervised: dict[str, set[str]] = {}
@@ -111,12 +124,19 @@ def build(
         profiles=MappingProxyType(profiles),
         supervisors=MappingProxyType(supervisors),
         supervised=MappingProxyType({lead: frozenset(ids) for lead, ids in supervised.items()}),
+        deleted=frozenset(deleted),
     )
 
 
 def load(version: ConfigVersion) -> Directory:
-    """Read the directory now (three strongly consistent queries: pause codes, users, teams)."""
-    return build(version, config_store.pause_codes(), config_store.agent_profiles(), config_store.teams())
+    """Read the directory now (four strongly consistent queries: pause codes, users, teams, deleted users)."""
+    return build(
+        version,
+        config_store.pause_codes(),
+        config_store.agent_profiles(),
+        config_store.teams(),
+        config_store.deleted_user_ids(),
+    )
 
 
 # The warm function's directory and what it was loaded from: (table, region, endpoint, number, change id).

@@ -79,6 +79,7 @@ export interface UserDraft {
   maxConcurrent: string;
   autoAnswer: AutoAnswer;
   outboundQueueId: string;
+  enabled: boolean;
   /** Create only: empty lets Cognito generate a temporary password and email it. */
   password: string;
   permanentPassword: boolean;
@@ -97,6 +98,7 @@ export const userForm: FormSpec<User, UserDraft> = {
     maxConcurrent: "5",
     autoAnswer: "agent",
     outboundQueueId: "",
+    enabled: true,
     password: "",
     permanentPassword: false,
     sendInvitation: true,
@@ -113,6 +115,7 @@ export const userForm: FormSpec<User, UserDraft> = {
     maxConcurrent: String(user.maxConcurrent),
     autoAnswer: user.autoAnswer,
     outboundQueueId: user.outboundQueueId ?? "",
+    enabled: user.enabled,
   }),
   validate: (draft, mode) => {
     const errors = collect({
@@ -154,6 +157,7 @@ export const userForm: FormSpec<User, UserDraft> = {
       maxConcurrent: parseWholeNumber(draft.maxConcurrent),
       autoAnswer: draft.autoAnswer,
       outboundQueueId: orNull(draft.outboundQueueId),
+      enabled: draft.enabled,
     };
     if (mode === "create") {
       body["username"] = draft.username;

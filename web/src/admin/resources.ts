@@ -32,6 +32,8 @@ export interface User extends Stored {
   maxConcurrent: number;
   autoAnswer: AutoAnswer;
   outboundQueueId: string | null;
+  /** false: the user cannot sign in; their open sessions were ended. */
+  enabled: boolean;
 }
 
 export interface Team extends Stored {

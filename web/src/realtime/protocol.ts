@@ -84,3 +84,31 @@ export function parseUser(value: unknown): User | null {
   if (!isRole(role)) return null;
   return { userId, username, name, email: typeof email === "string" ? email : "", role };
 }
+
+export type SessionEndReason = "deleted" | "disabled" | "roleChanged";
+
+/** The server ends the session: the account was deleted or disabled, or the user's role changed. */
+export interface SessionEnded {
+  type: "session.ended";
+  reason: SessionEndReason;
+  message: string;
+}
+
+const SESSION_END_REASONS: readonly string[] = ["deleted", "disabled", "roleChanged"];
+
+/** A `session.ended` push, checked; null when the server sent something else. */
+export function parseSessionEnded(value: unknown): SessionEnded | null {
+  if (!isObject(value) || value["type"] !== "session.ended") return null;
+  const { reason, message } = value;
+  if (typeof reason !== "string" || !SESSION_END_REASONS.includes(reason)) return null;
+  return {
+    type: "session.ended",
+    reason: reason as SessionEndReason,
+    message: typeof message === "string" && message ? message : "Your session has ended.",
+  };
+}
+
+/** Whether a session that ended this way signs the user out (else the app signs in again by itself). */
+export function endsSignIn(reason: SessionEndReason): boolean {
+  return reason !== "roleChanged";
+}

@@ -8,7 +8,7 @@ import { SignInError, refreshTokens } from "../auth/cognito";
 import { type Session, isExpired, renewalDelayMs, renewedSession } from "../auth/session";
 import type { RuntimeConfig } from "../config";
 import { type ConnectionStatus, DeskConnection, RequestError } from "../realtime/connection";
-import { KEEPALIVE_MS, type Role, type User, parseUser } from "../realtime/protocol";
+import { KEEPALIVE_MS, type Role, type User, endsSignIn, parseSessionEnded, parseUser } from "../realtime/protocol";
 import { resolveRoute, routesFor } from "../routes";
 import { ConnectionContext } from "./connectionContext";
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -121,6 +121,29 @@ export function Shell({ config, session, onSessionRenewed, onSignOut }: Props) {
   }, [connection]);
 
   useTokenRenewal(config, session, onSessionRenewed);
+
+  // The server ends the session when an admin deletes or disables the account (sign out, saying why) or
+  // changes the user's role (renew the tokens so they carry the new group; the connection reconnects and
+  // whoami brings the new role and its views).
+  useEffect(
+    () =>
+      connection.on("session.ended", (push) => {
+        const ended = parseSessionEnded(push);
+        if (ended === null) return;
+        if (endsSignIn(ended.reason)) {
+          connection.stop();
+          onSignOut(ended.message);
+          return;
+        }
+        setUser(null);
+        const refreshToken = sessionRef.current.refreshToken;
+        if (refreshToken === null) return;
+        refreshTokens(config.cognito, refreshToken)
+          .then((tokens) => onSessionRenewed(renewedSession(sessionRef.current, tokens, Date.now())))
+          .catch(() => undefined); // the renewal timer tries again; the current token still works
+      }),
+    [connection],
+  );
 
   useEffect(() => {
     const keepalive = setInterval(() => {

@@ -48,6 +48,7 @@ function fieldsOf(draft: UserDraft): string[] {
     "maxConcurrent",
     "autoAnswer",
     "outboundQueueId",
+    "enabled",
     "password",
     "permanentPassword",
   ];
@@ -86,7 +87,12 @@ export function UsersSection() {
         },
         {
           header: "Role",
-          cell: (user) => <span class={`admin-pill admin-pill--${user.role}`}>{ROLE_LABELS[user.role]}</span>,
+          cell: (user) => (
+            <>
+              <span class={`admin-pill admin-pill--${user.role}`}>{ROLE_LABELS[user.role]}</span>
+              {!user.enabled && <span class="admin-pill admin-pill--disabled">Disabled</span>}
+            </>
+          ),
         },
         { header: "Team", cell: (user) => nameOf(teams, user.teamId) },
         { header: "Site", cell: (user) => nameOf(sites, user.siteId) },
@@ -109,7 +115,7 @@ export function UsersSection() {
       ]}
       spec={userForm}
       fieldsOf={fieldsOf}
-      deleteNote="The account is disabled and signed out within the hour; the username stays taken."
+      deleteNote="The user is logged off and signed out at once, and cannot sign in again; the username stays taken."
       renderFields={(form, mode) => (
         <UserFields form={form} mode={mode} teams={teams} sites={sites} skills={skills} queues={queues} />
       )}
@@ -153,7 +159,19 @@ function UserFields({
         )}
         <TextField form={form} name="name" label="Name" required autoComplete="off" />
         <TextField form={form} name="email" label="Email" type="email" required autoComplete="off" />
-        <SelectField form={form} name="role" label="Role" options={ROLE_OPTIONS} />
+        <SelectField
+          form={form}
+          name="role"
+          label="Role"
+          options={ROLE_OPTIONS}
+          hint={mode === "create" ? undefined : "A change ends the user's open sessions; they continue in the new role."}
+        />
+        <CheckboxField
+          form={form}
+          name="enabled"
+          label="May sign in"
+          hint="Untick to disable the account: the user is logged off and signed out at once."
+        />
       </fieldset>
       <fieldset class="admin-group">
         <legend>Where they work</legend>

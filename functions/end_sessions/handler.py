@@ -1,0 +1,26 @@
+"""Events table stream → the open sessions of a user who was deleted, disabled or given another role end."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBRecordEventName
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from agentdesk.contracts.events import DomainEvent
+from agentdesk.platform.observability import logger
+from agentdesk.services.access import end_sessions
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+        return
+    result = end_sessions(DomainEvent.model_validate_json(record.dynamodb.new_image["document"]))
+    if result is not None:
+        logger.info("sessions ended", extra=result)
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
