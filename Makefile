@@ -17,7 +17,7 @@ test:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy layers/agentdesk/domain layers/agentdesk/contracts
+	scripts/typecheck.sh
 	cd web && npm run --silent typecheck
 
 format:

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from agentdesk.contracts.errors import ErrorCode
-from agentdesk.contracts.events import DomainEvent
-from agentdesk.contracts.pushes import PUSHES
-from agentdesk.services.actions import ACTIONS
+from agentdesk.actions import ACTIONS
+from agentdesk.kernel.errors import ErrorCode
+from agentdesk.kernel.events import DomainEvent
+from agentdesk.realtime.pushes import PUSHES
 
 ROOT = Path(__file__).resolve().parents[1]
 ASYNCAPI = ROOT / "docs" / "asyncapi.yaml"

@@ -12,7 +12,7 @@ scripts/setup.sh --test
 echo "==> lint and types"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy layers/agentdesk/domain layers/agentdesk/contracts
+scripts/typecheck.sh
 (cd web && npm run --silent typecheck)
 
 echo "==> web unit tests"

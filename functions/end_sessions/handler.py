@@ -6,9 +6,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBRecordEventName
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.contracts.events import DomainEvent
-from agentdesk.platform.observability import logger
-from agentdesk.services.access import end_sessions
+from agentdesk.config.sessions import end_sessions
+from agentdesk.kernel.events import DomainEvent
+from agentdesk.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.observability import logger
-from agentdesk.services.http_app import app
+from agentdesk.http_app import app
+from agentdesk.kernel.observability import logger
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")

@@ -4,9 +4,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.deployment import respond
-from agentdesk.platform.observability import logger
-from agentdesk.services.config_defaults import install_defaults
+from agentdesk.config.defaults import install_defaults
+from agentdesk.kernel.deployment import respond
+from agentdesk.kernel.observability import logger
 
 
 @logger.inject_lambda_context

@@ -4,8 +4,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.observability import logger
-from agentdesk.services.presence import grace_expired
+from agentdesk.agents.presence import grace_expired
+from agentdesk.kernel.observability import logger
 
 
 @logger.inject_lambda_context

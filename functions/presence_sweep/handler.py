@@ -8,8 +8,8 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.observability import logger
-from agentdesk.services.presence import sweep
+from agentdesk.agents.presence import sweep
+from agentdesk.kernel.observability import logger
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)

@@ -8,9 +8,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBRecordEventName
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.contracts.events import DomainEvent
-from agentdesk.platform.observability import logger
-from agentdesk.services.publisher import batch_publisher, register_context
+from agentdesk.kernel.events import DomainEvent
+from agentdesk.kernel.observability import logger
+from agentdesk.realtime.publisher import batch_publisher, register_context
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.observability import logger
-from agentdesk.services import scheduled_logoff
+from agentdesk.agents import scheduled_logoff
+from agentdesk.kernel.observability import logger
 
 
 @logger.inject_lambda_context

@@ -10,12 +10,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.contracts.errors import AgentDeskError
-from agentdesk.platform.auth import AuthError, authenticate
-from agentdesk.platform.observability import SampledWarnings, logger
-from agentdesk.platform.rate_limit import limiter
-from agentdesk.platform.settings import get_settings
-from agentdesk.store import directory
+from agentdesk.config import directory
+from agentdesk.kernel.auth import AuthError, authenticate
+from agentdesk.kernel.errors import AgentDeskError
+from agentdesk.kernel.observability import SampledWarnings, logger
+from agentdesk.kernel.rate_limit import limiter
+from agentdesk.kernel.settings import get_settings
 
 REFUSALS = SampledWarnings("connection refused")
 

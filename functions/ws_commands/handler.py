@@ -4,11 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.contracts.errors import AgentDeskError
-from agentdesk.contracts.ws import error, request_id_of
-from agentdesk.platform.observability import logger
-from agentdesk.services.actions import ACTIONS  # noqa: F401 - registers every action
-from agentdesk.services.ws_dispatch import dispatch, principal_of, reply
+from agentdesk.actions import ACTIONS  # noqa: F401 - registers every action
+from agentdesk.kernel.errors import AgentDeskError
+from agentdesk.kernel.observability import logger
+from agentdesk.realtime.dispatch import dispatch, principal_of, reply
+from agentdesk.realtime.envelope import error, request_id_of
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")

@@ -6,11 +6,11 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import APIGatewayWebSocketConnectEventModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.platform.observability import logger
-from agentdesk.platform.settings import get_settings
-from agentdesk.services import presence
-from agentdesk.services.ws_dispatch import principal_of
-from agentdesk.store.connections import save_connection
+from agentdesk.agents import presence
+from agentdesk.kernel.observability import logger
+from agentdesk.kernel.settings import get_settings
+from agentdesk.realtime.connections import save_connection
+from agentdesk.realtime.dispatch import principal_of
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")

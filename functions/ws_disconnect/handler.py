@@ -6,11 +6,11 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import APIGatewayWebSocketDisconnectEventModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.contracts.errors import AgentDeskError
-from agentdesk.platform.observability import logger
-from agentdesk.services import presence
-from agentdesk.services.ws_dispatch import principal_of
-from agentdesk.store.connections import delete_connection
+from agentdesk.agents import presence
+from agentdesk.kernel.errors import AgentDeskError
+from agentdesk.kernel.observability import logger
+from agentdesk.realtime.connections import delete_connection
+from agentdesk.realtime.dispatch import principal_of
 
 
 def _user_of(event: dict[str, Any]) -> str | None:

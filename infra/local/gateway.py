@@ -34,8 +34,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from agentdesk import wiring
-from agentdesk.domain.rate_limits import CONNECTS_PER_SOURCE_IP, Limit
-from agentdesk.platform.rate_limit import KeyedLimiter
+from agentdesk.kernel.rate_limit import KeyedLimiter
+from agentdesk.kernel.rate_limits import CONNECTS_PER_SOURCE_IP, Limit
 from infra.local import events
 from infra.local.lambda_runtime import FunctionError, LambdaRuntime
 

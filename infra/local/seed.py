@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agentdesk.domain.identity import Role
-from agentdesk.services import config_defaults
+from agentdesk.config import defaults as config_defaults
+from agentdesk.kernel.identity import Role
 
 # A local-only demo password, printed at start and listed in the README; never used in a deployment.
 DEMO_PASSWORD = "AgentDesk-demo-2026!"  # noqa: S105 - documented demo credential

@@ -24,9 +24,9 @@ import httpx
 import uvicorn
 from moto.moto_api._internal import moto_api_backend
 
-from agentdesk.platform import clock
-from agentdesk.platform.settings import get_settings, reset_settings
-from agentdesk.services.config_defaults import install_defaults
+from agentdesk.config.defaults import install_defaults
+from agentdesk.kernel import clock
+from agentdesk.kernel.settings import get_settings, reset_settings
 from infra.local.aws import LocalAws
 from infra.local.gateway import DENIAL_NOISE, Gateway, GatewayConfig
 from infra.local.gc_watch import GcWatch

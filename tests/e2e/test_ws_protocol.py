@@ -11,7 +11,7 @@ import httpx
 import pytest
 import websockets
 
-from agentdesk.domain.rate_limits import COMMANDS_PER_CONNECTION
+from agentdesk.kernel.rate_limits import COMMANDS_PER_CONNECTION
 from tests.support import claims_of, forged_token, moto_signed_token, shifted
 
 pytestmark = pytest.mark.e2e

@@ -360,9 +360,9 @@ def test_cognito_admin_actions_only_for_user_managers(synth: Synth, spec: wiring
 
 
 def test_user_managers_may_call_exactly_the_cognito_operations_the_code_calls(synth: Synth) -> None:
-    # Every Cognito call goes through store/users.py's `_call("<operation>", ...)`: the grant must name those
+    # Every Cognito call goes through config/accounts.py's `_call("<operation>", ...)`: the grant must name those
     # operations and nothing more (least privilege), so a grant the code stopped using fails here.
-    source = (ROOT / "layers" / "agentdesk" / "store" / "users.py").read_text()
+    source = (ROOT / "layers" / "agentdesk" / "config" / "accounts.py").read_text()
     called = {
         "cognito-idp:" + "".join(w.title() for w in op.split("_")) for op in re.findall(r'_call\(\s*"(\w+)"', source)
     }

@@ -13,10 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.platform.settings import reset_settings
-from agentdesk.services import config_defaults
-from agentdesk.store import directory
+from agentdesk.config import defaults as config_defaults
+from agentdesk.config import directory
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.kernel.settings import reset_settings
 from functions.ws_commands.handler import handler as ws_handler
 from tests.integration.conftest import REGION, AwsStack, FakeLambdaContext
 

@@ -38,7 +38,7 @@ import pytest
 from moto import mock_aws
 
 from agentdesk import wiring
-from agentdesk.platform.settings import reset_settings
+from agentdesk.kernel.settings import reset_settings
 
 REGION = "us-east-1"
 GROUPS = ("agents", "supervisors", "admins")

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.platform.settings import get_settings
-from agentdesk.store import agents, connections, directory
+from agentdesk.agents import store as agents
+from agentdesk.config import directory
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.kernel.settings import get_settings
+from agentdesk.realtime import connections
 from functions.end_sessions.handler import handler as end_sessions_handler
 from tests.integration.aws_calls import Calls, counted
 from tests.integration.centre import Centre, demo_centre, stream_batch

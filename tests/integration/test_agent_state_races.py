@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from agentdesk.contracts.errors import ErrorCode
-from agentdesk.services.agent_state import ATTEMPTS, state_view
+from agentdesk.agents.service import ATTEMPTS, state_view
+from agentdesk.kernel.errors import ErrorCode
 from tests.integration.conftest import AwsStack
 from tests.integration.test_agent_state_stateful import (
     AGENTS,
@@ -162,7 +162,7 @@ def test_a_command_that_keeps_losing_the_race_gives_up_cleanly(
 ) -> None:
     """Another tab changes the state between every read and write of a command: after ATTEMPTS tries the
     reply is CONFLICT, and only the rival changes are stored."""
-    from agentdesk.store import agents
+    from agentdesk.agents import store as agents
 
     assert desk.request(Frame.of(ANA, "login", reason="break"))["type"] == "ack"
     original = agents.save_transition

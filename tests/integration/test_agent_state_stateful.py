@@ -43,12 +43,12 @@ from hypothesis.stateful import (
 )
 
 from agentdesk import wiring
-from agentdesk.contracts.errors import ErrorCode
-from agentdesk.domain.agent_state import AgentState
-from agentdesk.domain.identity import Role
-from agentdesk.platform import clock
-from agentdesk.services import config_defaults
-from agentdesk.services.agent_state import state_view
+from agentdesk.agents.domain import AgentState
+from agentdesk.agents.service import state_view
+from agentdesk.config import defaults as config_defaults
+from agentdesk.kernel import clock
+from agentdesk.kernel.errors import ErrorCode
+from agentdesk.kernel.identity import Role
 from functions.ws_commands.handler import handler
 from infra.local.events import websocket_context, ws_message_event
 from infra.local.lambda_runtime import LocalContext

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from agentdesk.domain.identity import Principal, Role, at_least
-from agentdesk.services.config_api import route_table
-from agentdesk.services.ws_dispatch import ACTIONS
-from agentdesk.store import directory
+from agentdesk.config import directory
+from agentdesk.config.api import route_table
+from agentdesk.kernel.identity import Principal, Role, at_least
+from agentdesk.realtime.dispatch import ACTIONS
 from functions.ws_commands.handler import handler as ws_handler
 from tests.integration.conftest import AwsStack, FakeLambdaContext, HttpClient, build_http_event, call_http
 

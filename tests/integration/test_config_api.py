@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pynamodb.connection.base import Connection
 
-from agentdesk.store import config as store
+from agentdesk.config import store
 from tests.integration.conftest import AwsStack, HttpClient
 
 Body = dict[str, Any]
@@ -349,7 +349,7 @@ def test_names_are_unique_per_kind_ignoring_case_and_spaces(http_client: HttpCli
 
 
 def test_system_pause_codes_are_read_only(http_client: HttpClient) -> None:
-    from agentdesk.services.config_defaults import install_defaults
+    from agentdesk.config.defaults import install_defaults
 
     install_defaults()
     wrap_up = http_client.get("/api/pause-codes/wrap-up")
@@ -599,8 +599,8 @@ def test_unknown_ids_and_routes_are_404(http_client: HttpClient, method: str, pa
 
 
 def test_a_concurrent_update_loses_at_the_transaction(aws: AwsStack, http_client: HttpClient) -> None:
-    from agentdesk.contracts.errors import AgentDeskError
-    from agentdesk.contracts.events import SYSTEM
+    from agentdesk.kernel.errors import AgentDeskError
+    from agentdesk.kernel.events import SYSTEM
 
     skill_id = skill(http_client)
     read_by_both = store.get(store.Kind.SKILL, skill_id)
@@ -616,9 +616,9 @@ def test_a_concurrent_update_loses_at_the_transaction(aws: AwsStack, http_client
 
 
 def test_a_reference_deleted_meanwhile_fails_the_transaction(aws: AwsStack, http_client: HttpClient) -> None:
-    from agentdesk.contracts.errors import AgentDeskError
-    from agentdesk.contracts.events import SYSTEM
-    from agentdesk.domain.config_rules import references_of
+    from agentdesk.config.domain.rules import references_of
+    from agentdesk.kernel.errors import AgentDeskError
+    from agentdesk.kernel.events import SYSTEM
 
     skill_id = skill(http_client)
     document = {"name": "Billing", "requiredSkillId": skill_id}

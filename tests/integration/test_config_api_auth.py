@@ -14,8 +14,8 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
 
 from agentdesk import wiring
-from agentdesk.domain.identity import Role, at_least
-from agentdesk.services.config_api import route_table
+from agentdesk.config.api import route_table
+from agentdesk.kernel.identity import Role, at_least
 from tests.integration.conftest import AwsStack, HttpClient, build_http_event, call_http
 
 ROUTES = route_table()
@@ -171,7 +171,7 @@ def test_the_wiring_declares_exactly_the_routes_the_app_serves(aws: AwsStack) ->
 
 
 def test_the_openapi_document_lists_every_error_code_and_status_used(aws: AwsStack) -> None:
-    from agentdesk.contracts.errors import ErrorCode
+    from agentdesk.kernel.errors import ErrorCode
 
     document = call_http(build_http_event("GET", "/api/openapi.json", None)).body
     assert document["components"]["schemas"]["ErrorCode"]["enum"] == [code.value for code in ErrorCode]

@@ -4,10 +4,10 @@ the rest of the product uses (pause codes, teams and who supervises whom, sites 
 
 from __future__ import annotations
 
-from agentdesk.domain.config_rules import Kind
-from agentdesk.domain.identity import Role
-from agentdesk.services.config_defaults import DEFAULT_PAUSE_CODES, DemoUser, install_defaults, seed_demo
-from agentdesk.store import config as store
+from agentdesk.config import store
+from agentdesk.config.defaults import DEFAULT_PAUSE_CODES, DemoUser, install_defaults, seed_demo
+from agentdesk.config.domain.rules import Kind
+from agentdesk.kernel.identity import Role
 from tests.integration.conftest import AwsStack, HttpClient
 
 

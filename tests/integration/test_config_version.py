@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from agentdesk.contracts.errors import AgentDeskError, ErrorCode
-from agentdesk.contracts.events import SYSTEM
-from agentdesk.domain.config_rules import Kind
-from agentdesk.services import config_defaults
-from agentdesk.store import config as config_store
-from agentdesk.store import connections, directory
+from agentdesk.config import defaults as config_defaults
+from agentdesk.config import directory
+from agentdesk.config import store as config_store
+from agentdesk.config.domain.rules import Kind
+from agentdesk.kernel.errors import AgentDeskError, ErrorCode
+from agentdesk.kernel.events import SYSTEM
+from agentdesk.realtime import connections
 from functions.publisher.handler import handler as publisher_handler
 from tests.integration.aws_calls import Calls, counted
 from tests.integration.centre import Centre, demo_centre, stream_batch

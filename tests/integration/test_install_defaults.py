@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from agentdesk.store import config as config_store
+from agentdesk.config import store as config_store
 from functions.install_defaults.handler import handler
 from infra.local.lambda_runtime import LocalContext
 from tests.support import free_port

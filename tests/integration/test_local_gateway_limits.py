@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import websockets
 
-from agentdesk.domain.rate_limits import CONNECTS_PER_SOURCE_IP
-from agentdesk.platform.observability import logger
+from agentdesk.kernel.observability import logger
+from agentdesk.kernel.rate_limits import CONNECTS_PER_SOURCE_IP
 from infra.local.lambda_runtime import physical_name
 from infra.local.seed import DEMO_PASSWORD
 from infra.local.stack import LocalStack

@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from agentdesk import wiring
-from agentdesk.store import agents, connections
+from agentdesk.agents import store as agents
+from agentdesk.realtime import connections
 from infra.local.provision import rule_name
 from infra.local.scheduler import scheduled_event
 from infra.local.stack import LocalStack

@@ -23,10 +23,12 @@ import pytest
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamModel
 
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.platform import clock
-from agentdesk.services import agent_state as commands
-from agentdesk.store import agents, connections, directory
+from agentdesk.agents import service as commands
+from agentdesk.agents import store as agents
+from agentdesk.config import directory
+from agentdesk.kernel import clock
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.realtime import connections
 from functions.publisher.handler import handler
 from infra.local.lambda_runtime import LocalContext
 from infra.local.seed import DEMO_PASSWORD

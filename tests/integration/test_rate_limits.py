@@ -19,14 +19,13 @@ from typing import Any
 import moto.cognitoidp
 import pytest
 
-from agentdesk.domain import rate_limits
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.platform import auth, clock
-from agentdesk.platform.observability import logger
-from agentdesk.platform.rate_limit import limiter
-from agentdesk.platform.settings import reset_settings
-from agentdesk.services import config_defaults
-from agentdesk.store import directory
+from agentdesk.config import defaults as config_defaults
+from agentdesk.config import directory
+from agentdesk.kernel import auth, clock, rate_limits
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.kernel.observability import logger
+from agentdesk.kernel.rate_limit import limiter
+from agentdesk.kernel.settings import reset_settings
 from functions.ws_authorizer import handler as authorizer
 from functions.ws_commands.handler import handler as ws_handler
 from infra.local.events import websocket_context, ws_authorizer_event, ws_message_event

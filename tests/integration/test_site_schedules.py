@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from agentdesk.store import agents, directory
-from agentdesk.store import config as config_store
+from agentdesk.agents import store as agents
+from agentdesk.config import directory
+from agentdesk.config import store as config_store
 from infra.local.seed import DEMO_PASSWORD
 from infra.local.stack import LocalStack
 from tests.integration.local_stack import running_stack

@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from agentdesk.store import agents, connections, directory
+from agentdesk.agents import store as agents
+from agentdesk.config import directory
+from agentdesk.realtime import connections
 from infra.local.seed import DEMO_PASSWORD
 from infra.local.stack import LocalStack
 from tests.integration.local_stack import RecordingRuntime, running_stack

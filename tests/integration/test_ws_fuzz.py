@@ -45,12 +45,12 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from agentdesk import wiring
-from agentdesk.contracts.errors import ErrorCode
-from agentdesk.contracts.ws import MAX_MESSAGE_BYTES, Envelope
-from agentdesk.domain.identity import Role
-from agentdesk.platform import push
-from agentdesk.services import config_defaults
-from agentdesk.services.actions import ACTIONS
+from agentdesk.actions import ACTIONS
+from agentdesk.config import defaults as config_defaults
+from agentdesk.kernel import push
+from agentdesk.kernel.errors import ErrorCode
+from agentdesk.kernel.identity import Role
+from agentdesk.realtime.envelope import MAX_MESSAGE_BYTES, Envelope
 from functions.ws_commands.handler import handler
 from infra.local.events import websocket_context
 from infra.local.lambda_runtime import LocalContext

@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from agentdesk.contracts.errors import AgentDeskError, ErrorCode
-from agentdesk.domain import agent_state as domain
-from agentdesk.domain.agent_state import (
+from agentdesk.agents import domain
+from agentdesk.agents.domain import (
     DEFAULT_CAPACITY,
     DEFAULT_PAUSE_CODES,
     DISCONNECTED,
@@ -34,6 +33,7 @@ from agentdesk.domain.agent_state import (
     Status,
     Transition,
 )
+from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "agent-state.md"
 T0 = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
@@ -295,7 +295,7 @@ def test_the_docs_show_the_table_from_the_code() -> None:
     assert match, "docs/agent-state.md lost its transition-table markers"
     assert match.group(1) == domain.transition_table_markdown(), (
         "docs/agent-state.md is out of date; paste the output of "
-        "agentdesk.domain.agent_state.transition_table_markdown() between its markers"
+        "agentdesk.agents.domain.rules.transition_table_markdown() between its markers"
     )
 
 

@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from agentdesk.contracts.errors import AgentDeskError
-from agentdesk.domain import agent_state as domain
-from agentdesk.domain.agent_state import (
+from agentdesk.agents import domain
+from agentdesk.agents.domain import (
     DEFAULT_PAUSE_CODES,
     PAUSE_STATUSES,
     AgentState,
@@ -28,7 +27,8 @@ from agentdesk.domain.agent_state import (
     Status,
     Transition,
 )
-from agentdesk.platform.clock import iso
+from agentdesk.kernel.clock import iso
+from agentdesk.kernel.errors import AgentDeskError
 
 T0 = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
 CODES: Mapping[str, PauseCode] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.contracts.events import SYSTEM, DomainEvent
-from agentdesk.domain.audience import STAFF_ROLES, push_for
+from agentdesk.kernel.events import SYSTEM, DomainEvent
+from agentdesk.realtime.domain.audience import STAFF_ROLES, push_for
 
 
 def config_changed(kind: str, item_id: str = "x1") -> DomainEvent:

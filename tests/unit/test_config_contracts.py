@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from agentdesk.contracts.config import (
+from agentdesk.config.contracts import (
     LABEL_PATTERN,
     PATTERN_MESSAGES,
     TEXT_PATTERN,
@@ -27,7 +27,7 @@ from agentdesk.contracts.config import (
     WorkspaceSettings,
     WorkspaceSettingsInput,
 )
-from agentdesk.contracts.errors import ErrorCode
+from agentdesk.kernel.errors import ErrorCode
 
 USER = {"username": "ann", "name": "Ann", "email": "ann@example.com", "role": "agent"}
 OUTCOMES = {"Success": ["Sale"], "Unsure": ["Callback"], "Fail": ["No"]}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentdesk.domain.config_rules import (
+from agentdesk.config.domain.rules import (
     CONTACT_VARIABLES,
     NO_AGENT_SUBMISSION,
     REFERRERS,
@@ -34,7 +34,7 @@ from agentdesk.domain.config_rules import (
     template_variables,
     usages_of,
 )
-from agentdesk.domain.identity import Role
+from agentdesk.kernel.identity import Role
 
 AGENT = {
     "username": "ann",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentdesk.contracts.config import PauseCode, Team, User
-from agentdesk.domain import agent_state as domain
-from agentdesk.domain.identity import Principal, Role
-from agentdesk.store.config import ConfigVersion
-from agentdesk.store.directory import build
+from agentdesk.agents import domain
+from agentdesk.config.contracts import PauseCode, Team, User
+from agentdesk.config.directory import build
+from agentdesk.config.store import ConfigVersion
+from agentdesk.kernel.identity import Principal, Role
 
 STORED = {"version": 1, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}
 

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 
 from agentdesk import wiring
-from agentdesk.domain.schedules import MIDNIGHT, logoff_schedule, schedule_name
+from agentdesk.agents.domain.schedules import MIDNIGHT, logoff_schedule, schedule_name
 from infra.local.lambda_runtime import LambdaRuntime
 from infra.local.provision import create_rules
 from infra.local.scheduler import TICK_AFTER_MINUTE_SECONDS, LocalScheduler, occurrences

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agentdesk.domain import agent_state as domain
-from agentdesk.domain.agent_state import DEFAULT_PAUSE_CODES, AgentState, PauseCode, Status
-from agentdesk.services.presence import sweep_candidates
+from agentdesk.agents import domain
+from agentdesk.agents.domain import DEFAULT_PAUSE_CODES, AgentState, PauseCode, Status
+from agentdesk.agents.presence import sweep_candidates
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CODES: Mapping[str, PauseCode] = {

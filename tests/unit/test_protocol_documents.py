@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from agentdesk.contracts.errors import ErrorCode
-from agentdesk.services.actions import ACTIONS
+from agentdesk.actions import ACTIONS
+from agentdesk.kernel.errors import ErrorCode
 
 ROOT = Path(__file__).resolve().parents[2]
 

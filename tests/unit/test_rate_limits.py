@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentdesk.domain import rate_limits
-from agentdesk.domain.rate_limits import Bucket, Limit, retry_after_seconds, take
-from agentdesk.platform import clock
-from agentdesk.platform.observability import SampledWarnings
-from agentdesk.platform.rate_limit import KeyedLimiter
+from agentdesk.kernel import clock, rate_limits
+from agentdesk.kernel.observability import SampledWarnings
+from agentdesk.kernel.rate_limit import KeyedLimiter
+from agentdesk.kernel.rate_limits import Bucket, Limit, retry_after_seconds, take
 
 TEN_PER_SECOND = Limit(rate_per_second=10, burst=30)
 

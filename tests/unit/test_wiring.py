@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentdesk import wiring
-from agentdesk.services.actions import ACTIONS
+from agentdesk.actions import ACTIONS
 from infra.local.gateway import _compile
 from infra.local.lambda_runtime import LambdaRuntime, physical_name
 from infra.local.provision import STATEMACHINES, render_asl, substitutions

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.contracts.errors import AgentDeskError, ErrorCode
-from agentdesk.contracts.ws import parse_envelope, request_id_of
+from agentdesk.kernel.errors import AgentDeskError, ErrorCode
+from agentdesk.realtime.envelope import parse_envelope, request_id_of
 
 UNREADABLE = {
     "deep nesting": '{"action":"ping","requestId":"r1","x":' + "[" * 5000 + "]" * 5000 + "}",

@@ -1,7 +1,7 @@
 /**
  * The config API's input rules, checked in the browser before anything is sent, so a person sees every
  * problem at once and next to its field. The API stays the judge: these mirror
- * `layers/agentdesk/contracts/config.py` and `domain/config_rules.py` (lengths, ranges, patterns, time zones,
+ * `layers/agentdesk/config/contracts.py` and `domain/config_rules.py` (lengths, ranges, patterns, time zones,
  * message variables, disposition outcomes) and the user pool's password policy.
  */
 

@@ -1,0 +1,385 @@
+"""Agent state commands: log in/off, set status with a pause code, read state; supervisors force status
+and logoff for agents in their scope; the system logs off at midnight and marks disconnected agents Away.
+
+Each command: read the agent's state and the configuration version in one round trip, take the
+configuration it needs from the directory at that version (a warm function keeps it until the version
+moves: store/directory.py), decide through the pure domain module, write state + event + time & attendance
+records in one transaction. On a warm function that is one read and one write. A concurrent change to the
+same agent makes the write fail its version condition; the command then re-reads the state alone and is
+decided again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import Field
+
+from agentdesk.agents import domain
+from agentdesk.agents import store as agents
+from agentdesk.agents.contracts import StateReply, WallboardReply
+from agentdesk.config import directory
+from agentdesk.config.directory import Directory
+from agentdesk.kernel import clock, ids
+from agentdesk.kernel.errors import AgentDeskError, ErrorCode
+from agentdesk.kernel.events import SYSTEM, Actor, DomainEvent
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.realtime.dispatch import action, require_role
+from agentdesk.realtime.envelope import ActionRequest
+
+ATTEMPTS = 3
+
+Decide = Callable[[domain.AgentState, Directory], domain.Transition]
+
+
+# --- the write path shared by every command -------------------------------------------------------------
+
+
+def state_view(state: domain.AgentState) -> dict[str, Any]:
+    """What clients see of an agent's state (the toolbar and the wallboard)."""
+    return {
+        "agentId": state.agent_id,
+        "status": state.status.value,
+        "reason": state.reason.to_dict() if state.reason else None,
+        "since": state.since if state.version else None,  # an agent never logged in has no "since"
+        "sessionId": state.session_id,
+        "loginAt": state.login_at,
+        "pending": state.pending.to_dict() if state.pending else None,
+        "activeInteractions": state.active_interactions,
+        "inWrapUp": state.in_wrap_up,
+        "version": state.version,
+    }
+
+
+def _event(transition: domain.Transition, actor: Actor) -> DomainEvent:
+    change = transition.event
+    assert change is not None
+    return DomainEvent(
+        eventId=ids.new_id("ev_"),
+        type=change.EVENT_TYPE,
+        occurredAt=change.occurred_at,
+        agentId=change.agent_id,
+        actor=actor,
+        data={
+            "state": state_view(transition.state),
+            "change": change.to_dict(),
+            "records": [{"type": fact.EVENT_TYPE, **fact.to_dict()} for fact in transition.records],
+        },
+    )
+
+
+def read(agent_id: str) -> tuple[agents.StoredState, Directory]:
+    """The agent's state and the directory at the configuration version read with it (one round trip)."""
+    stored, version = agents.load_state_and_config_version(agent_id)
+    return stored, directory.at(version)
+
+
+def authorized(config: Directory, caller: Principal, action: str, min_role: Role = Role.AGENT) -> Principal:
+    """The caller as `config` has them (UNAUTHORIZED when deleted or disabled), holding at least `min_role`
+    there (FORBIDDEN otherwise). Commands check this against the directory read with the agent's state, so
+    the check costs no read of its own."""
+    principal = config.authorize(caller)
+    require_role(principal, action, min_role)
+    return principal
+
+
+def apply(
+    agent_id: str,
+    decide: Decide,
+    actor: Actor | Principal,
+    *,
+    action: str = "",
+    min_role: Role = Role.AGENT,
+    supervises: bool = False,
+    own: bool = False,
+) -> domain.AgentState:
+    """Decide on the current state and persist the outcome; retried on a concurrent change.
+
+    A person's command (`actor` a Principal, the caller as their token says) is first authorized against
+    the directory read with the state: the caller must still exist, be enabled and hold `min_role` (who
+    they are comes before what they may do); with `own`, the agent must be the caller; with `supervises`,
+    the caller must supervise the agent. A retry re-reads the state only: the directory stays at least as
+    new as the version read with the first state.
+    """
+    stored, config = read(agent_id)
+    if isinstance(actor, Principal):
+        principal = authorized(config, actor, action, min_role)
+        if own:
+            _own(principal, agent_id)
+        if supervises:
+            _in_scope(principal, agent_id, config)
+        actor = _actor(principal)
+    for attempt in range(ATTEMPTS):
+        transition = decide(stored.state, config)
+        if not transition.changed:
+            return transition.state
+        try:
+            agents.save_transition(stored, transition, _event(transition, actor), config.site_of(agent_id))
+        except AgentDeskError as exc:
+            if exc.code is ErrorCode.CONFLICT and attempt < ATTEMPTS - 1:
+                stored = agents.load_state(agent_id)
+                continue
+            raise
+        return transition.state
+    raise AssertionError("unreachable")
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor(userId=principal.user_id, role=principal.role.value)
+
+
+def _own(principal: Principal, agent_id: str | None) -> str:
+    """Agents act on themselves only: naming another agent is refused, not ignored."""
+    if agent_id is not None and agent_id != principal.user_id:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "You can change only your own status.", "agentId")
+    return principal.user_id
+
+
+def _in_scope(principal: Principal, agent_id: str, config: Directory) -> None:
+    """Refuse unless the principal supervises the agent (in the directory the command reads)."""
+    if not config.can_supervise(principal, agent_id):
+        raise AgentDeskError(
+            ErrorCode.FORBIDDEN,
+            f"Agent {agent_id} is not in a team you supervise (or does not exist).",
+            "agentId",
+        )
+
+
+# --- WebSocket actions ------------------------------------------------------------------------------------
+
+StatusName = Literal["Available", "Away", "Busy"]
+ReasonId = Field(default=None, min_length=1, max_length=64)
+AgentId = Field(default=None, min_length=1, max_length=128)
+
+
+class Login(ActionRequest):
+    action: Literal["login"]
+    reason: str | None = ReasonId
+    agentId: str | None = AgentId
+
+
+class Logoff(ActionRequest):
+    action: Literal["logoff"]
+    agentId: str | None = AgentId
+
+
+class SetStatus(ActionRequest):
+    action: Literal["setStatus"]
+    status: StatusName
+    reason: str | None = ReasonId
+    agentId: str | None = AgentId
+
+
+class GetState(ActionRequest):
+    action: Literal["getState"]
+    agentId: str | None = AgentId
+
+
+class ForceStatus(ActionRequest):
+    action: Literal["forceStatus"]
+    agentId: str = Field(min_length=1, max_length=128)
+    status: StatusName
+    reason: str | None = ReasonId
+
+
+class ForceLogoff(ActionRequest):
+    action: Literal["forceLogoff"]
+    agentId: str = Field(min_length=1, max_length=128)
+
+
+class ListAgentStates(ActionRequest):
+    action: Literal["listAgentStates"]
+
+
+def _ack(state: domain.AgentState) -> dict[str, Any]:
+    return {"state": state_view(state)}
+
+
+@action(
+    "login",
+    Login,
+    summary="Log in (Available, or straight into a pause when a reason is given).",
+    reply=StateReply,
+    authorizes=True,
+)
+def login(principal: Principal, request: Login) -> dict[str, Any]:
+    agent_id = request.agentId or principal.user_id
+    return _ack(
+        apply(
+            agent_id,
+            lambda state, config: domain.login(
+                state,
+                session_id=ids.new_id("ses_"),
+                pause_codes=config.pause_codes,
+                now=clock.now(),
+                reason=request.reason,
+            ),
+            principal,
+            action="login",
+            own=True,
+        )
+    )
+
+
+@action(
+    "logoff",
+    Logoff,
+    summary="Log off; during an interaction it is applied after wrap-up.",
+    reply=StateReply,
+    authorizes=True,
+)
+def logoff(principal: Principal, request: Logoff) -> dict[str, Any]:
+    agent_id = request.agentId or principal.user_id
+    return _ack(
+        apply(
+            agent_id,
+            lambda state, config: domain.logoff(state, pause_codes=config.pause_codes, now=clock.now()),
+            principal,
+            action="logoff",
+            own=True,
+        )
+    )
+
+
+@action(
+    "setStatus",
+    SetStatus,
+    summary="Available, or Away/Busy with a pause code of that status.",
+    reply=StateReply,
+    authorizes=True,
+)
+def set_status(principal: Principal, request: SetStatus) -> dict[str, Any]:
+    agent_id = request.agentId or principal.user_id
+    return _ack(
+        apply(
+            agent_id,
+            lambda state, config: domain.set_status(
+                state, request.status, pause_codes=config.pause_codes, now=clock.now(), reason=request.reason
+            ),
+            principal,
+            action="setStatus",
+            own=True,
+        )
+    )
+
+
+@action(
+    "getState",
+    GetState,
+    summary="The agent's current state (supervisors may name an agent in scope).",
+    reply=StateReply,
+    authorizes=True,
+)
+def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
+    agent_id = request.agentId or principal.user_id
+    stored, config = read(agent_id)
+    caller = authorized(config, principal, "getState")
+    if agent_id != caller.user_id:
+        _in_scope(caller, agent_id, config)  # only a supervisor (as the directory says) of this agent
+    return _ack(stored.state)
+
+
+@action(
+    "forceStatus",
+    ForceStatus,
+    min_role=Role.SUPERVISOR,
+    summary="Set an agent's status (supervisors).",
+    reply=StateReply,
+    authorizes=True,
+)
+def force_status(principal: Principal, request: ForceStatus) -> dict[str, Any]:
+    return _ack(
+        apply(
+            request.agentId,
+            lambda state, config: domain.force_status(
+                state,
+                request.status,
+                supervisor_id=principal.user_id,
+                pause_codes=config.pause_codes,
+                now=clock.now(),
+                reason=request.reason,
+            ),
+            principal,
+            action="forceStatus",
+            min_role=Role.SUPERVISOR,
+            supervises=True,
+        )
+    )
+
+
+@action(
+    "forceLogoff",
+    ForceLogoff,
+    min_role=Role.SUPERVISOR,
+    summary="Log an agent off (supervisors).",
+    reply=StateReply,
+    authorizes=True,
+)
+def force_logoff(principal: Principal, request: ForceLogoff) -> dict[str, Any]:
+    return _ack(
+        apply(
+            request.agentId,
+            lambda state, config: domain.force_logoff(
+                state, supervisor_id=principal.user_id, pause_codes=config.pause_codes, now=clock.now()
+            ),
+            principal,
+            action="forceLogoff",
+            min_role=Role.SUPERVISOR,
+            supervises=True,
+        )
+    )
+
+
+@action(
+    "listAgentStates",
+    ListAgentStates,
+    min_role=Role.SUPERVISOR,
+    summary="The wallboard: agents in scope.",
+    reply=WallboardReply,
+    authorizes=True,
+)
+def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[str, Any]:
+    config = directory.current()
+    caller = authorized(config, principal, "listAgentStates", Role.SUPERVISOR)
+    profiles = config.agents_visible_to(caller)
+    states = agents.load_states([p.agent_id for p in profiles])
+    now = clock.now()
+    rows = []
+    for profile in profiles:
+        state = states.get(profile.agent_id) or domain.initial_state(profile.agent_id, now=now)
+        rows.append({**state_view(state), "name": profile.name, "teamId": profile.team_id})
+    return {"agents": rows}
+
+
+# --- system commands (state machines) ---------------------------------------------------------------------
+
+
+def auto_logoff(agent_id: str) -> domain.AgentState:
+    """The midnight logoff of one agent (reason AUTO)."""
+    return apply(
+        agent_id,
+        lambda state, config: domain.auto_logoff(state, pause_codes=config.pause_codes, now=clock.now()),
+        SYSTEM,
+    )
+
+
+def end_access(agent_id: str, actor: Actor) -> domain.AgentState:
+    """The user was deleted or disabled by `actor`: a logged-in agent is logged off (kind forced), so the
+    session and any pause are closed for time & attendance."""
+
+    def decide(state: domain.AgentState, config: Directory) -> domain.Transition:
+        if not state.logged_in:
+            return domain.Transition(state)
+        return domain.force_logoff(state, supervisor_id=actor.userId, pause_codes=config.pause_codes, now=clock.now())
+
+    return apply(agent_id, decide, actor)
+
+
+def mark_disconnected(agent_id: str) -> domain.AgentState:
+    """The agent's connections stayed gone through the grace period: Away / Disconnected if Available."""
+    return apply(
+        agent_id,
+        lambda state, config: domain.disconnect(state, pause_codes=config.pause_codes, now=clock.now()),
+        SYSTEM,
+    )

@@ -1,1 +1,0 @@
-"""Wire contracts: WebSocket messages, HTTP bodies, events and error codes."""

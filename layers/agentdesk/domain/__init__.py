@@ -1,1 +1,0 @@
-"""Pure domain rules: plain data in, plain data out, no I/O."""

@@ -1,0 +1,253 @@
+"""The HTTP API application (Powertools resolver): who is calling, error mapping, routes, OpenAPI document.
+
+API Gateway's JWT authorizer has verified the token before the handler runs. In depth, the resolver checks
+the claims again (issuer = our user pool, audience = our app client), then the caller's rate limit (per user),
+then the least role the matched route declares (its `x-agentdesk-role`), then the body size — in that order,
+and before a malformed body is reported — and turns every refusal into `{"error": {"code", "message",
+"field"?, "retryAfterSeconds"?}}` with a stable code (and a Retry-After header with RATE_LIMITED).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi import swagger_ui
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ResponseValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
+
+from agentdesk.config import directory
+from agentdesk.config import sessions as access
+from agentdesk.config.api import documented_responses
+from agentdesk.config.api import router as config_router
+from agentdesk.config.contracts import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION
+from agentdesk.kernel.errors import AgentDeskError, ErrorCode, rate_limited
+from agentdesk.kernel.identity import Principal, Role, at_least, principal_from_claims
+from agentdesk.kernel.observability import logger
+from agentdesk.kernel.rate_limit import limiter
+from agentdesk.kernel.settings import get_settings
+from agentdesk.realtime.identity import me
+
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_SCHEME = "cognitoJwt"
+
+app = APIGatewayHttpResolver(
+    enable_validation=True,
+    # A response that does not match its model is our bug: 500, never a 400 blamed on the client.
+    response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+)
+app.configure_openapi(
+    title="Agent Desk API",
+    version="1",
+    description="The config API of Agent Desk and the signed-in user's identity. Every operation needs a "
+    "Cognito IdToken (Authorization: Bearer ...) and names the least role that may call it in "
+    "`x-agentdesk-role`: agent < supervisor < admin. Errors carry a stable `code` (ErrorCode).",
+    security_schemes={
+        SECURITY_SCHEME: HTTPBearer(
+            bearerFormat="JWT", description="The IdToken of a user of the Agent Desk Cognito user pool."
+        )
+    },
+    security=[{SECURITY_SCHEME: []}],
+)
+
+
+def _json_error(err: AgentDeskError) -> Response[dict[str, Any]]:
+    headers = {"Retry-After": str(err.retry_after_seconds)} if err.retry_after_seconds is not None else None
+    return Response(
+        status_code=err.http_status, content_type="application/json", body={"error": err.to_dict()}, headers=headers
+    )
+
+
+# --- who is calling --------------------------------------------------------------------------------
+
+
+def current_principal() -> Principal:
+    """The caller: who the claims the JWT authorizer verified say (401 unless they come from our pool and
+    client), as the directory has them now (401 when deleted or disabled; the role is the profile's)."""
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    if not claims.get("sub"):
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "Sign in: the request carries no verified identity.")
+    settings = get_settings()
+    if claims.get("iss") != settings.issuer:
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued by the Agent Desk user pool.")
+    if settings.user_pool_client_id not in (claims.get("aud"), claims.get("client_id")):
+        raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued to the Agent Desk app.")
+    claimed = principal_from_claims(claims)
+    if claimed is None:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "Your account has no Agent Desk role.")
+    return directory.current().authorize(claimed)
+
+
+def _limit(principal: Principal) -> None:
+    """429 when this user sends more than their share; counted once per request, however often guarded."""
+    if app.context.get("rate_counted"):
+        return
+    app.append_context(rate_counted=True)
+    wait = limiter("config-requests", get_settings().config_request_limit).take(principal.user_id)
+    if wait is not None:
+        raise rate_limited(wait, "Requests from your account")
+
+
+def _guard() -> None:
+    """Authenticate (401), limit the user's request rate (429), authorize against the route's least role
+    (403), then limit the body (413)."""
+    route = app.context.get("_route")
+    required = ((route.openapi_extensions or {}) if route else {}).get(ROLE_EXTENSION, Role.AGENT.value)
+    if required != PUBLIC:
+        principal = current_principal()
+        _limit(principal)
+        if not at_least(principal.role, Role(required)):
+            raise AgentDeskError(ErrorCode.FORBIDDEN, f"This needs the {required} role; you are {principal.role}.")
+        app.append_context(principal=principal)
+    body = app.current_event.body or ""
+    size = len(body) * 3 // 4 if app.current_event.is_base64_encoded else len(body.encode())
+    if size > MAX_BODY_BYTES:
+        raise AgentDeskError(
+            ErrorCode.PAYLOAD_TOO_LARGE, f"The body is {size} bytes; the limit is {MAX_BODY_BYTES}.", "body"
+        )
+
+
+def _guard_middleware(resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    _guard()
+    resolver.append_context(request_read=True)
+    return next_middleware(resolver)
+
+
+app.use(middlewares=[_guard_middleware])
+
+
+# --- refusals --------------------------------------------------------------------------------------
+
+
+@app.exception_handler(AgentDeskError)
+def _agentdesk_error(exc: AgentDeskError) -> Response[dict[str, Any]]:
+    return _json_error(exc)
+
+
+def _bad_request(field: str, message: str) -> Response[dict[str, Any]]:
+    """A malformed request, unless the caller may not make it at all (those refusals come first)."""
+    try:
+        _guard()
+    except AgentDeskError as refusal:
+        return _json_error(refusal)
+    return _json_error(AgentDeskError(ErrorCode.BAD_REQUEST, message, field))
+
+
+@app.exception_handler(RequestValidationError)
+def _validation_error(exc: RequestValidationError) -> Response[dict[str, Any]]:
+    errors = list(exc.errors()) or [{"loc": ("body",), "msg": "invalid request", "type": ""}]
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return _bad_request("body", "The body is not valid JSON.")
+    location = [str(p) for p in first.get("loc", ())]
+    field = (".".join(location[1:]) or location[0]) if location else "body"
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    if first.get("type") == "string_pattern_mismatch":
+        message = PATTERN_MESSAGES.get(str((first.get("ctx") or {}).get("pattern")), message)
+    more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return _bad_request(field, f"{field}: {message}{more}")
+
+
+@app.exception_handler(ResponseValidationError)
+def _response_error(exc: ResponseValidationError) -> Response[dict[str, Any]]:
+    logger.error("response does not match its model", errors=exc.errors())
+    return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
+
+
+@app.not_found
+def _not_found(_exc: NotFoundError) -> Response[dict[str, Any]]:
+    return _json_error(AgentDeskError(ErrorCode.NOT_FOUND, "There is no such resource or method."))
+
+
+@app.exception_handler(Exception)
+def _unexpected(exc: Exception) -> Response[dict[str, Any]]:
+    if not app.context.get("request_read"):
+        # Failed while reading the request (undecodable body, unsupported content type, absurd nesting).
+        return _bad_request("body", "The request body could not be read; send UTF-8 JSON (application/json).")
+    logger.exception("request failed")
+    return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
+
+
+# --- routes ----------------------------------------------------------------------------------------
+
+
+@app.get(
+    "/api/me",
+    summary="The signed-in user",
+    operation_id="getMe",
+    tags=["Me"],
+    responses=documented_responses({200: {"description": "The user's id, username, name, email and role."}}),
+    openapi_extensions={ROLE_EXTENSION: Role.AGENT.value},
+)
+def get_me() -> dict[str, Any]:
+    """The signed-in user's identity and role (the role as the directory has it). An account made outside
+    Agent Desk (the first admin, created with the AWS CLI) gets its profile here, so admins see and manage
+    it like any other user; the admin console asks this first."""
+    principal = app.context.get("principal")
+    principal = principal if isinstance(principal, Principal) else current_principal()
+    access.register(principal)
+    return me(principal)
+
+
+app.include_router(config_router)
+
+
+@cache
+def openapi_document() -> str:
+    """The OpenAPI document of every route, as served (routes do not change after import).
+
+    Powertools documents its own validation error (422 HTTPValidationError) and response validation error
+    on every operation; this API answers those cases with its ErrorResponse (400, 500) instead.
+    """
+    document = json.loads(app.get_openapi_json_schema())
+    error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            for status, response in list(responses.items()):
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if schema.get("$ref", "").endswith(("/HTTPValidationError", "/ResponseValidationError")):
+                    del responses[status]
+                if response.get("content") == {}:
+                    del response["content"]
+            responses.setdefault(
+                "500",
+                {
+                    "description": "INTERNAL_ERROR: something went wrong on our side.",
+                    "content": {"application/json": {"schema": error_ref}},
+                },
+            )
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    return json.dumps(document, indent=2)
+
+
+@app.get("/api/openapi.json", include_in_schema=False, openapi_extensions={ROLE_EXTENSION: PUBLIC})
+def get_openapi() -> Response[str]:
+    return Response(status_code=200, content_type="application/json", body=openapi_document())
+
+
+@app.get("/api/docs", include_in_schema=False, compress=True, openapi_extensions={ROLE_EXTENSION: PUBLIC})
+def get_docs() -> Response[str]:
+    """Swagger UI over the same document (Powertools' page, self-contained: no CDN)."""
+    if (app.current_event.query_string_parameters or {}).get("format") == "json":
+        return get_openapi()
+    assets = Path(swagger_ui.__file__).parent
+    html = generate_swagger_html(
+        openapi_document().replace("</", "<\\/"),
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        "",
+        None,
+        False,
+    )
+    return Response(status_code=200, content_type="text/html", body=html)

@@ -1,1 +1,0 @@
-"""Platform glue: settings, authentication, WebSocket push, clock, ids, observability."""

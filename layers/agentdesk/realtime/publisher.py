@@ -1,0 +1,128 @@
+"""The publisher: every new event in the outbox goes to the Kinesis stream and becomes WebSocket pushes.
+
+Idempotent on `eventId` (Powertools idempotency, DynamoDB-backed): a redelivered record is acknowledged
+without writing to Kinesis or pushing again. A connection that is gone is deleted.
+
+Who supervises an event's agent comes from the directory (store/directory.py), read once per batch of
+stream records: one GetItem of the configuration version, and a reload only when it moved.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from agentdesk.agents import presence
+from agentdesk.config import directory
+from agentdesk.kernel import aws, push, stream
+from agentdesk.kernel.events import DomainEvent
+from agentdesk.kernel.observability import logger
+from agentdesk.kernel.settings import get_settings
+from agentdesk.realtime import connections
+from agentdesk.realtime.domain.audience import Push, hears_supervisors, push_for
+
+# Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
+IDEMPOTENCY_SECONDS = 26 * 3600
+
+
+Config = Callable[[], directory.Directory]
+
+
+def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
+    """Push one event to the connections that should hear of it, then forward it to Kinesis; `config` gives
+    the directory, asked only when the event's push goes to supervisors. Pushes go first, the agent's own
+    tabs before anyone else's: people wait for them, the stream's readers do not (a failure after them
+    redelivers the event, and clients drop a push they already have by its state version)."""
+    planned = push_for(event)
+    outcomes: dict[str, str] = {}  # connection id -> "pushed" | "gone" | "opening"
+    if planned is not None:
+        for group in _audience(event, planned, config):
+            for connection in group():
+                if connection.connection_id not in outcomes:
+                    if push.send(connection.connection_id, planned.message):
+                        outcomes[connection.connection_id] = "pushed"
+                    else:
+                        outcomes[connection.connection_id] = "gone" if _forget(connection) else "opening"
+    sequence = stream.put_event(event)
+    counts = Counter(outcomes.values())
+    return {"eventId": event.eventId, "sequence": sequence, "pushed": counts["pushed"], "gone": counts["gone"]}
+
+
+def _audience(event: DomainEvent, planned: Push, config: Config) -> list[Callable[[], list[connections.Connection]]]:
+    """Who hears of the event, as lookups in the order they are pushed to: the event's agent, the other
+    users named, the agent's supervisors (the directory is read only when it gets that far), the roles."""
+    if planned.broadcast:
+        return [connections.all_connections]
+    agent = event.agentId if event.agentId in planned.user_ids else None
+    others = sorted(planned.user_ids - {agent})
+    groups: list[Callable[[], list[connections.Connection]]] = []
+    if agent is not None:
+        groups.append(lambda: connections.connections_of(agent))
+    groups += [lambda user=user: connections.connections_of(user) for user in others]
+    if hears_supervisors(event) and event.agentId:
+        agent_id = event.agentId
+        groups.append(
+            lambda: [c for user in sorted(config().supervisors_of(agent_id)) for c in connections.connections_of(user)]
+        )
+    groups += [lambda role=role: connections.connections_with_role(role) for role in sorted(planned.roles)]
+    return groups
+
+
+def _forget(connection: connections.Connection) -> bool:
+    """A connection answered 410 Gone: delete its record and, as its $disconnect may never come (API Gateway
+    delivers it on a best-effort basis), start the agent's grace check now. A connection still opening (its
+    $connect has not finished, so API Gateway does not know it yet) is kept."""
+    if presence.still_opening(connection):
+        return False
+    if connections.delete_connection(connection.connection_id) is not None:
+        presence.disconnected(connection.user_id)
+    return True
+
+
+@cache
+def _config() -> IdempotencyConfig:
+    return IdempotencyConfig(event_key_jmespath="eventId", expires_after_seconds=IDEMPOTENCY_SECONDS)
+
+
+def register_context(context: Any) -> None:
+    """Lets the idempotency records expire with the invocation if it times out midway."""
+    _config().register_lambda_context(context)
+
+
+def _idempotent_deliver() -> Any:
+    return _deliver_once_for(get_settings().idempotency_table, aws.endpoint())
+
+
+@cache
+def _deliver_once_for(table: str, _endpoint: str | None) -> Any:
+    """Built once per table and endpoint: a warm function keeps it; a changed endpoint gets a new one."""
+    store = DynamoDBPersistenceLayer(table_name=table, boto3_client=aws.client("dynamodb"))
+    config = _config()
+
+    @idempotent_function(data_keyword_argument="document", persistence_store=store, config=config)
+    def deliver_once(document: dict[str, Any], directory_of: Config) -> dict[str, Any]:
+        return deliver(DomainEvent.model_validate(document), directory_of)
+
+    return deliver_once
+
+
+def publish(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
+    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump(), directory_of=config)
+    logger.debug("published", extra=result)
+    return result
+
+
+def batch_publisher() -> Callable[[DomainEvent], dict[str, Any]]:
+    """Publishes the events of one batch of stream records with one directory: the configuration version is
+    read when the first event needs it, and not again for the rest of the batch. Every event of a batch was
+    written before the batch was read, so that directory is at least as new as each event."""
+    config = cache(directory.current)
+    return lambda event: publish(event, config)

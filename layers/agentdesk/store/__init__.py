@@ -1,1 +1,0 @@
-"""Data access: pynamodb models and the repository functions (the only DynamoDB code)."""
