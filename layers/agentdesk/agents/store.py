@@ -23,18 +23,17 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection as PynamoConnection
-from pynamodb.exceptions import DeleteError, TransactWriteError
+from pynamodb.exceptions import DeleteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from agentdesk.agents import domain
-from agentdesk.config import store as config_store
+from agentdesk.config import directory
 from agentdesk.kernel import clock
 from agentdesk.kernel.binding import bind
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import DomainEvent
-from agentdesk.kernel.outbox import event_model, record_of
+from agentdesk.kernel.unit_of_work import Cancelled, UnitOfWork
 
 STATE = "state"
 PRESENCE = "presence"
@@ -85,12 +84,12 @@ def load_state(agent_id: str) -> StoredState:
     return StoredState(domain.AgentState.from_dict(json.loads(item.document)), exists=True)
 
 
-def load_state_and_config_version(agent_id: str) -> tuple[StoredState, config_store.ConfigVersion]:
+def load_state_and_config_version(agent_id: str) -> tuple[StoredState, directory.ConfigVersion]:
     """The agent's current state and the configuration version in one round trip: one BatchGetItem over the
     agents and config tables, both strongly consistent (a command's only read on a warm function)."""
     model = _model()
     state_table = model.Meta.table_name
-    config_table, version_key = config_store.version_key()
+    config_table, version_key = directory.version_key()
     request: dict[str, Any] = {
         state_table: {"Keys": [{"pk": {"S": agent_id}, "sk": {"S": STATE}}], "ConsistentRead": True},
         config_table: {"Keys": [version_key], "ConsistentRead": True},
@@ -106,7 +105,7 @@ def load_state_and_config_version(agent_id: str) -> tuple[StoredState, config_st
         time.sleep(0.02 * 2**attempt)  # keys left unprocessed: DynamoDB is throttling, back off
     else:
         raise RuntimeError(f"DynamoDB left the agent's state unread after {READ_ATTEMPTS} attempts.")
-    version = config_store.version_of(found[config_table][0] if found[config_table] else None)
+    version = directory.version_of(found[config_table][0] if found[config_table] else None)
     if not found[state_table]:
         return StoredState(domain.initial_state(agent_id, now=clock.now()), exists=False), version
     item = model.from_raw_data(found[state_table][0])
@@ -171,20 +170,17 @@ def save_transition(
         logged_in_site=(site_id or NO_SITE) if state.logged_in else None,
     )
     condition = (AgentItem.version == previous.state.version) if previous.exists else AgentItem.pk.does_not_exist()
-    records = [r for r in (_record_item(f) for f in transition.records) if r is not None]
-    outbox = record_of(event)
+    work = UnitOfWork(_connection())
+    work.put("state", item, condition)
+    work.event(event)
+    for number, record in enumerate(r for r in (_record_item(f) for f in transition.records) if r is not None):
+        work.put(f"record:{number}", record)
     try:
-        with TransactWrite(connection=_connection()) as transaction:
-            transaction.save(item, condition=condition)
-            transaction.save(outbox, condition=event_model().event_id.does_not_exist())
-            for record in records:
-                transaction.save(record)
-    except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
-            raise AgentDeskError(
-                ErrorCode.CONFLICT, "The agent's state changed at the same moment; read it again and retry."
-            ) from exc
-        raise
+        work.commit()
+    except Cancelled as exc:
+        raise AgentDeskError(
+            ErrorCode.CONFLICT, "The agent's state changed at the same moment; read it again and retry."
+        ) from exc
 
 
 def _connection() -> PynamoConnection:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from agentdesk.agents import domain
 from agentdesk.config import store as config_store
@@ -156,6 +157,17 @@ def at(version: ConfigVersion) -> Directory:
     if version.change_id is not None:
         _cached = (key, loaded)  # one assignment: a thread reading `_cached` sees the old pair or the new
     return loaded
+
+
+def version_key() -> tuple[str, dict[str, Any]]:
+    """Where the configuration version lives (table, key in wire format), for a store that reads it in one
+    batch with its own items (the agent-state commands: state and version in one round trip)."""
+    return config_store.version_key()
+
+
+def version_of(raw: dict[str, Any] | None) -> ConfigVersion:
+    """The version from the item that batch returned (None: not found)."""
+    return config_store.version_of(raw)
 
 
 def current() -> Directory:

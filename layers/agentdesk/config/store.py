@@ -27,9 +27,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from agentdesk.config.contracts import (
     CONFIG_CHANGED,
@@ -66,6 +64,7 @@ from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import Actor, DomainEvent
 from agentdesk.kernel.ids import new_id
 from agentdesk.kernel.outbox import EventRecord, record_of
+from agentdesk.kernel.unit_of_work import Cancelled, UnitOfWork
 
 # Deleted users keep their profile here, so reports can still show the names behind old events.
 DELETED_USERS = "deletedUser"
@@ -286,12 +285,6 @@ class _Transaction:
     puts: list[tuple[str, Model, Any]] = field(default_factory=list)
     name_field: str = "name"
 
-    def labels(self) -> list[str]:
-        # pynamodb sends condition checks, then deletes, then puts, then updates (the version bump): the
-        # cancellation reasons follow that order.
-        labels = [label for label, _ in self.checks] + [d[0] for d in self.deletes] + [p[0] for p in self.puts]
-        return [*labels, "version"]
-
     def commit(self, change: Change) -> None:
         """Send the transaction with the bump of the configuration version; a cancellation caused only by
         another transaction in flight (every config write updates the version item, so two at once conflict)
@@ -299,34 +292,35 @@ class _Transaction:
         is evaluated afresh, so sending it again is safe."""
         for attempt in range(COMMIT_ATTEMPTS):
             try:
-                self._send()
+                self._unit().commit()
                 return
-            except TransactWriteError as exc:
-                if _only_conflicts(exc) and attempt < COMMIT_ATTEMPTS - 1:
+            except Cancelled as exc:
+                if exc.only_conflicts and attempt < COMMIT_ATTEMPTS - 1:
                     time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not a secret
                     continue
                 raise self._explain(exc, change) from exc
 
-    def _send(self) -> None:
-        with TransactWrite(connection=_connection()) as transaction:
-            items = _items()
-            for _, ref in self.checks:
-                transaction.condition_check(items, ref.kind.value, ref.id, condition=items.pk.exists())
-            for _, model, condition in self.deletes:
-                transaction.delete(model, condition=condition)
-            for _, model, condition in self.puts:
-                transaction.save(model, condition=condition)
-            versions = _versions()
-            transaction.update(
-                versions(VERSION_PK, VERSION_SK),
-                actions=[versions.version.add(1), versions.change_id.set(new_id("cfg_"))],
-            )
+    def _unit(self) -> UnitOfWork:
+        """The item, its name claim, its reference checks, its event and the bump of the version."""
+        work = UnitOfWork(_connection())
+        items = _items()
+        for label, ref in self.checks:
+            work.check(label, items, ref.kind.value, ref.id, condition=items.pk.exists())
+        for label, model, condition in self.deletes:
+            work.delete(label, model, condition)
+        for label, model, condition in self.puts:
+            work.put(label, model, condition)
+        versions = _versions()
+        work.update(
+            "version",
+            versions(VERSION_PK, VERSION_SK),
+            [versions.version.add(1), versions.change_id.set(new_id("cfg_"))],
+        )
+        return work
 
-    def _explain(self, exc: TransactWriteError, change: Change) -> Exception:
-        reasons = exc.cancellation_reasons or []
+    def _explain(self, exc: Cancelled, change: Change) -> Exception:
         noun = NOUNS[self.kind]
-        for label, reason in zip(self.labels(), reasons, strict=False):
-            code = getattr(reason, "code", None)
+        for label, code in exc.reasons.items():
             if code == "TransactionConflict":
                 if label == "version":
                     return AgentDeskError(
@@ -351,13 +345,7 @@ class _Transaction:
             return AgentDeskError(
                 ErrorCode.CONFLICT, f"The {noun} was changed by someone else since you read it; reload it."
             )
-        return exc
-
-
-def _only_conflicts(exc: TransactWriteError) -> bool:
-    """Whether the transaction was cancelled only because other transactions were in flight on its items."""
-    codes = {getattr(reason, "code", None) for reason in exc.cancellation_reasons or [] if reason is not None}
-    return codes == {"TransactionConflict"}
+        return exc.cause
 
 
 def _event(
