@@ -18,36 +18,12 @@ from agentdesk.agents import domain as agent_state_domain
 from agentdesk.agents import service as agent_state
 from agentdesk.agents import store as agents
 from agentdesk.config import directory
-from agentdesk.kernel import clock, ids, push, workflows
+from agentdesk.kernel import clock, ids, workflows
 from agentdesk.kernel.identity import Principal
 from agentdesk.kernel.observability import logger
-from agentdesk.realtime import connections
+from agentdesk.realtime import service as realtime
 
 STATE_MACHINE = "presence"
-
-# $connect records a connection before API Gateway has finished opening it (the route may take up to its
-# 29 s timeout), and until then the management API does not know it: a record this young counts as open.
-OPENING_SECONDS = 30
-
-
-def still_opening(connection: connections.Connection) -> bool:
-    """Recorded by $connect so recently that API Gateway may not know the connection yet."""
-    return clock.now().timestamp() - float(connection.connected_epoch) < OPENING_SECONDS
-
-
-def live_connections(user_id: str) -> list[connections.Connection]:
-    """The user's connections that can still be open. Not counted: a record past its `expiresAt` (API Gateway
-    closes every connection within the connection TTL; DynamoDB deletes expired items only eventually), and a
-    record whose socket API Gateway reports gone (its $disconnect never ran or failed)."""
-    now = clock.now()
-    live = []
-    for connection in connections.connections_of(user_id):
-        if connection.expires_at is not None and connection.expires_at <= now:
-            continue
-        if not still_opening(connection) and not push.is_open(connection.connection_id):
-            continue
-        live.append(connection)
-    return live
 
 
 def connected(principal: Principal) -> None:
@@ -60,7 +36,7 @@ def connected(principal: Principal) -> None:
 def disconnected(user_id: str) -> str | None:
     """A connection closed: when it was the agent's last and the agent is logged in, start the grace timer.
     Returns the timer id, if one was started."""
-    if live_connections(user_id):
+    if realtime.live_connections(user_id):
         return None
     if not agents.load_state(user_id).state.logged_in:
         return None
@@ -78,7 +54,7 @@ def grace_expired(agent_id: str, timer_id: str) -> dict[str, Any]:
     """The timer fired: act only if it is still the agent's current timer and the agent is still gone."""
     if not agents.clear_presence_timer(agent_id, timer_id):
         return {"agentId": agent_id, "outcome": "superseded"}
-    if live_connections(agent_id):
+    if realtime.live_connections(agent_id):
         return {"agentId": agent_id, "outcome": "reconnected"}
     before = agents.load_state(agent_id).state
     after = agent_state.mark_disconnected(agent_id)
@@ -103,7 +79,7 @@ def sweep() -> dict[str, int]:
     for agent_id in candidates:
         try:
             # The connections first: for a connected agent (nearly everyone) that is the only look needed.
-            if live_connections(agent_id) or agents.presence_timer(agent_id) is not None:
+            if realtime.live_connections(agent_id) or agents.presence_timer(agent_id) is not None:
                 continue
             if disconnected(agent_id) is not None:
                 started += 1

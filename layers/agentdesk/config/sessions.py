@@ -18,12 +18,11 @@ from agentdesk.config import store as config_store
 from agentdesk.config.contracts import UserUpdate
 from agentdesk.config.domain.access import LOGS_OFF, SESSION_END_MESSAGES, SessionEnd
 from agentdesk.config.domain.rules import Kind
-from agentdesk.kernel import push
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import Actor, DomainEvent
 from agentdesk.kernel.identity import Principal
 from agentdesk.kernel.observability import logger
-from agentdesk.realtime import connections
+from agentdesk.realtime import service as realtime
 from agentdesk.realtime.pushes import SessionEnded
 
 
@@ -77,10 +76,5 @@ def end_sessions(event: DomainEvent) -> dict[str, Any] | None:
     if ending in LOGS_OFF:
         agent_state.end_access(user_id, event.actor)
     notice = SessionEnded(type="session.ended", reason=ending, message=SESSION_END_MESSAGES[ending])
-    closed = 0
-    for connection in connections.connections_of(user_id):
-        if push.send(connection.connection_id, notice.model_dump(mode="json")):
-            push.close(connection.connection_id)
-        connections.delete_connection(connection.connection_id)
-        closed += 1
+    closed = realtime.close_all(user_id, notice.model_dump(mode="json"))
     return {"userId": user_id, "reason": ending.value, "connectionsClosed": closed}

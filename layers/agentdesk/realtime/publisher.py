@@ -27,6 +27,7 @@ from agentdesk.kernel.events import DomainEvent
 from agentdesk.kernel.observability import logger
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime import connections
+from agentdesk.realtime import service as realtime
 from agentdesk.realtime.domain.audience import Push, hears_supervisors, push_for
 
 # Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
@@ -80,7 +81,7 @@ def _forget(connection: connections.Connection) -> bool:
     """A connection answered 410 Gone: delete its record and, as its $disconnect may never come (API Gateway
     delivers it on a best-effort basis), start the agent's grace check now. A connection still opening (its
     $connect has not finished, so API Gateway does not know it yet) is kept."""
-    if presence.still_opening(connection):
+    if realtime.still_opening(connection):
         return False
     if connections.delete_connection(connection.connection_id) is not None:
         presence.disconnected(connection.user_id)

@@ -1,0 +1,47 @@
+"""What other contexts may ask of the realtime context: which of a user's connections can still be open,
+and ending all of a user's connections with a last message. They never read the connections table
+themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentdesk.kernel import clock, push
+from agentdesk.realtime import connections
+from agentdesk.realtime.connections import Connection
+
+# $connect records a connection before API Gateway has finished opening it (the route may take up to its
+# 29 s timeout), and until then the management API does not know it: a record this young counts as open.
+OPENING_SECONDS = 30
+
+
+def still_opening(connection: Connection) -> bool:
+    """Recorded by $connect so recently that API Gateway may not know the connection yet."""
+    return clock.now().timestamp() - float(connection.connected_epoch) < OPENING_SECONDS
+
+
+def live_connections(user_id: str) -> list[Connection]:
+    """The user's connections that can still be open. Not counted: a record past its `expiresAt` (API Gateway
+    closes every connection within the connection TTL; DynamoDB deletes expired items only eventually), and a
+    record whose socket API Gateway reports gone (its $disconnect never ran or failed)."""
+    now = clock.now()
+    live = []
+    for connection in connections.connections_of(user_id):
+        if connection.expires_at is not None and connection.expires_at <= now:
+            continue
+        if not still_opening(connection) and not push.is_open(connection.connection_id):
+            continue
+        live.append(connection)
+    return live
+
+
+def close_all(user_id: str, last_message: dict[str, Any]) -> int:
+    """Send `last_message` to each of the user's connections, close them (DeleteConnection) and delete their
+    records; returns how many there were. Safe to repeat."""
+    closed = 0
+    for connection in connections.connections_of(user_id):
+        if push.send(connection.connection_id, last_message):
+            push.close(connection.connection_id)
+        connections.delete_connection(connection.connection_id)
+        closed += 1
+    return closed
