@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,14 @@ def state_push(agent_id: str, status: str, version: int | None = None) -> Any:
         )
 
     return matches
+
+
+class Records(logging.Handler):
+    """Keeps every log record it is handed (attach it to a logger to read what was logged)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)

@@ -23,6 +23,25 @@ from tests.integration.conftest import REGION, AwsStack, FakeLambdaContext
 WS_ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com"
 
 
+def send_frame(principal: Principal, action: str, *, request_id: str = "r1", **fields: Any) -> dict[str, Any]:
+    """One frame from `principal` (as the $connect authorizer put them in the connection's context) to the
+    real ws-commands handler, routed as API Gateway routes it; returns the reply."""
+    event = {
+        "body": json.dumps({"action": action, "requestId": request_id, **fields}),
+        "isBase64Encoded": False,
+        "requestContext": {
+            "routeKey": action,
+            "eventType": "MESSAGE",
+            "connectionId": f"conn-{principal.username}",
+            "requestId": f"req-{request_id}",
+            "authorizer": {**principal.to_dict(), "principalId": principal.user_id},
+        },
+    }
+    response = ws_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
+    reply: dict[str, Any] = json.loads(response["body"])
+    return reply
+
+
 @dataclass
 class Centre:
     aws: AwsStack
@@ -36,21 +55,7 @@ class Centre:
     def send(self, username: str, action: str, **fields: Any) -> dict[str, Any]:
         """One WebSocket frame to the real ws-commands handler, as API Gateway hands it over."""
         number = next(self.numbers)
-        principal = self.principal(username)
-        event = {
-            "body": json.dumps({"action": action, "requestId": f"r{number}", **fields}),
-            "isBase64Encoded": False,
-            "requestContext": {
-                "routeKey": action,
-                "eventType": "MESSAGE",
-                "connectionId": f"conn-{username}",
-                "requestId": f"req-{number}",
-                "authorizer": {**principal.to_dict(), "principalId": principal.user_id},
-            },
-        }
-        response = ws_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
-        reply: dict[str, Any] = json.loads(response["body"])
-        return reply
+        return send_frame(self.principal(username), action, request_id=f"r{number}", **fields)
 
     def ack(self, username: str, action: str, **fields: Any) -> dict[str, Any]:
         reply = self.send(username, action, **fields)

@@ -19,7 +19,7 @@ from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime import connections
 from functions.end_sessions.handler import handler as end_sessions_handler
 from tests.integration.aws_calls import Calls, counted
-from tests.integration.centre import Centre, demo_centre, stream_batch
+from tests.integration.centre import Centre, demo_centre, send_frame, stream_batch
 from tests.integration.conftest import AwsStack, FakeLambdaContext, HttpClient
 
 GROUPS = {Role.ADMIN: "admins", Role.SUPERVISOR: "supervisors", Role.AGENT: "agents"}
@@ -201,10 +201,10 @@ def test_a_demoted_admin_acts_as_an_agent_at_once(centre: Centre) -> None:
     assert token_admin.get("/api/me").body["user"]["role"] == "agent"
     ws_admin = Principal(ari["id"], "ari-admin", "Ari", "ari@example.com", Role.ADMIN)
     centre.ids["ari-admin"] = ari["id"]
-    reply = _send_as(centre, ws_admin, "forceLogoff", agentId=centre.ids["ana"])
+    reply = send_frame(ws_admin, "forceLogoff", agentId=centre.ids["ana"])
     assert reply["code"] == "FORBIDDEN"
-    assert _send_as(centre, ws_admin, "listAgentStates")["code"] == "FORBIDDEN"
-    assert _send_as(centre, ws_admin, "whoami")["user"]["role"] == "agent"
+    assert send_frame(ws_admin, "listAgentStates")["code"] == "FORBIDDEN"
+    assert send_frame(ws_admin, "whoami")["user"]["role"] == "agent"
     assert agents.load_state(centre.ids["ana"]).state.status.value == "Available"
 
     calls = run_end_sessions(centre)
@@ -226,24 +226,6 @@ def test_a_promoted_agent_supervises_at_once(centre: Centre) -> None:
     # Ben's token still says agents
     assert centre.ack("ben", "listAgentStates")["agents"]
     assert centre.ack("ben", "forceStatus", agentId=centre.ids["ana"], status="Away", reason="meeting")
-
-
-def _send_as(centre: Centre, principal: Principal, action: str, **fields: Any) -> dict[str, Any]:
-    from functions.ws_commands.handler import handler as ws_handler
-
-    event = {
-        "body": json.dumps({"action": action, "requestId": "r-as", **fields}),
-        "isBase64Encoded": False,
-        "requestContext": {
-            "routeKey": action,
-            "eventType": "MESSAGE",
-            "connectionId": f"conn-{principal.username}",
-            "requestId": "req-as",
-            "authorizer": {**principal.to_dict(), "principalId": principal.user_id},
-        },
-    }
-    reply: dict[str, Any] = json.loads(ws_handler(event, FakeLambdaContext())["body"])  # type: ignore[arg-type]
-    return reply
 
 
 # --- accounts made outside Agent Desk ---------------------------------------------------------------------

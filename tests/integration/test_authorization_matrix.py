@@ -20,8 +20,8 @@ from agentdesk.config import directory
 from agentdesk.config.api import route_table
 from agentdesk.kernel.identity import Principal, Role, at_least
 from agentdesk.realtime.dispatch import ACTIONS
-from functions.ws_commands.handler import handler as ws_handler
-from tests.integration.conftest import AwsStack, FakeLambdaContext, HttpClient, build_http_event, call_http
+from tests.integration.centre import send_frame
+from tests.integration.conftest import AwsStack, HttpClient, build_http_event, call_http
 
 OK, FORBIDDEN, UNAUTHORIZED = "ok", "FORBIDDEN", "UNAUTHORIZED"
 STANDINGS = ("active", "deleted", "disabled", "demoted")
@@ -165,18 +165,7 @@ def test_websocket_actions(world: World, caller: Caller, action: str, target: st
     if agent_id is not None:
         fields["agentId"] = agent_id
     before = world.snapshot()
-    event = {
-        "body": json.dumps({"action": action, "requestId": "r1", **fields}),
-        "isBase64Encoded": False,
-        "requestContext": {
-            "routeKey": action,
-            "eventType": "MESSAGE",
-            "connectionId": f"conn-{caller.username}",
-            "requestId": "req-1",
-            "authorizer": {**principal.to_dict(), "principalId": principal.user_id},
-        },
-    }
-    reply = json.loads(ws_handler(event, FakeLambdaContext())["body"])  # type: ignore[arg-type]
+    reply = send_frame(principal, action, **fields)
     answer = reply["code"] if reply["type"] == "error" and reply["code"] in (FORBIDDEN, UNAUTHORIZED) else OK
     assert answer == expected_ws(caller, action, target), reply
     assert reply.get("code") != "INTERNAL_ERROR", reply

@@ -26,7 +26,7 @@ from infra.local.lambda_runtime import physical_name
 from infra.local.seed import DEMO_PASSWORD
 from infra.local.stack import LocalStack
 from tests.integration.local_stack import running_stack
-from tests.support import claims_of, forged_token, sign_in
+from tests.support import Records, claims_of, forged_token, sign_in
 
 pytestmark = pytest.mark.local_stack
 
@@ -38,15 +38,6 @@ TRIES = 5
 def stack() -> Iterator[LocalStack]:
     with running_stack() as running:
         yield running
-
-
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from functions.ws_commands.handler import handler as ws_handler
 from infra.local.events import websocket_context, ws_authorizer_event, ws_message_event
 from infra.local.lambda_runtime import LocalContext
 from tests.integration.conftest import AwsStack, HttpClient
-from tests.support import moto_signed_token
+from tests.support import Records, moto_signed_token
 
 LIMIT_VARIABLES = ("RATE_LIMIT_COMMANDS", "RATE_LIMIT_CONFIG_REQUESTS", "RATE_LIMIT_REFUSED_TOKENS")
 COMMANDS = rate_limits.COMMANDS_PER_CONNECTION
@@ -190,15 +190,6 @@ def jwks_url(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         reset_settings()
-
-
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 @pytest.fixture

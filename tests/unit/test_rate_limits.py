@@ -16,6 +16,7 @@ from agentdesk.kernel import clock, rate_limits
 from agentdesk.kernel.observability import SampledWarnings
 from agentdesk.kernel.rate_limit import KeyedLimiter
 from agentdesk.kernel.rate_limits import Bucket, Limit, retry_after_seconds, take
+from tests.support import Records
 
 TEN_PER_SECOND = Limit(rate_per_second=10, burst=30)
 
@@ -157,15 +158,6 @@ def test_threads_taking_at_once_never_get_more_than_the_burst(frozen: list[datet
 
 
 # --- sampled warnings ---------------------------------------------------------------------------------------
-
-
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 def test_a_flood_of_one_reason_logs_a_few_lines_then_one_count(frozen: list[datetime]) -> None:
