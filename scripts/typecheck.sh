@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
   layers/agentdesk/config/domain layers/agentdesk/config/contracts.py \
   layers/agentdesk/realtime/domain layers/agentdesk/realtime/envelope.py layers/agentdesk/realtime/pushes.py \
   layers/agentdesk/kernel/errors.py layers/agentdesk/kernel/events.py layers/agentdesk/kernel/identity.py \
-  layers/agentdesk/kernel/rate_limits.py
+  layers/agentdesk/kernel/rate_limits.py layers/agentdesk/kernel/timestamps.py

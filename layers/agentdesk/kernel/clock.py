@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from agentdesk.kernel import timestamps
+
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
 
@@ -13,9 +15,8 @@ def now() -> datetime:
 
 
 def iso(moment: datetime | None = None) -> str:
-    """UTC ISO-8601 with milliseconds and a Z, the format of every timestamp on the wire."""
-    moment = moment or now()
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """`moment` (default: now) as every timestamp on the wire is written (kernel/timestamps.py)."""
+    return timestamps.iso(moment or now())
 
 
 def epoch_seconds(moment: datetime | None = None) -> int:

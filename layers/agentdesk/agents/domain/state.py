@@ -11,8 +11,8 @@ from typing import Any
 from agentdesk.agents.domain.moments import moment
 from agentdesk.agents.domain.pause_codes import Reason
 from agentdesk.agents.domain.rules import PAUSE_STATUSES, WRAP_UP, Cause, LogoffKind, Status
-from agentdesk.kernel.clock import iso
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
+from agentdesk.kernel.timestamps import iso
 
 # --- state ---------------------------------------------------------------------------------------------
 

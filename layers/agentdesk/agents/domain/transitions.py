@@ -41,8 +41,8 @@ from agentdesk.agents.domain.rules import (
 )
 from agentdesk.agents.domain.state import AgentState, Interaction, PendingStatus
 from agentdesk.agents.domain.views import check_capacity, why_not_receiving
-from agentdesk.kernel.clock import iso
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
+from agentdesk.kernel.timestamps import iso
 
 # --- commands ------------------------------------------------------------------------------------------
 
