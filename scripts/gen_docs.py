@@ -1,24 +1,38 @@
 """Generates the protocol documents from the code: docs/asyncapi.yaml (WebSocket actions, replies, pushes,
-error codes) and docs/events.schema.json (the domain event). `--check` fails if the files are stale.
+error codes) and docs/events.schema.json (the domain event), and the marked sections of the Markdown docs
+(`<!-- name:start -->` … `<!-- name:end -->`: the transition table and the default pause codes).
+`--check` fails if the files are stale.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from agentdesk.actions import ACTIONS
+from agentdesk.agents.domain import pause_codes_markdown, transition_table_markdown
+from agentdesk.events import EVENTS
 from agentdesk.kernel.errors import ErrorCode
-from agentdesk.kernel.events import DomainEvent
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION
 from agentdesk.realtime.pushes import PUSHES
 
 ROOT = Path(__file__).resolve().parents[1]
 ASYNCAPI = ROOT / "docs" / "asyncapi.yaml"
 EVENT_SCHEMA = ROOT / "docs" / "events.schema.json"
+# Markdown sections generated from the code: file -> marker name -> generator
+SECTIONS: dict[Path, dict[str, Callable[[], str]]] = {
+    ROOT / "docs" / "agent-state.md": {
+        "pause-codes": pause_codes_markdown,
+        "transition-table": transition_table_markdown,
+    },
+    ROOT / "docs" / "config-api.md": {"pause-codes": pause_codes_markdown},
+}
 
 
 def _schema(model: Any) -> dict[str, Any]:
@@ -132,17 +146,35 @@ def asyncapi() -> dict[str, Any]:
 
 
 def event_schema() -> dict[str, Any]:
-    schema = DomainEvent.model_json_schema()
+    schema = EVENTS.json_schema()
+    schema["title"] = "Agent Desk event"
+    schema["description"] = (
+        f"Schema version {EVENT_SCHEMA_VERSION}. One JSON document per event, keyed on `type`; each type has "
+        "its own `data`. Written to the events table with the change it describes, then to Kinesis."
+    )
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://agentdesk.example/schemas/event.json"
     return schema
 
 
+def with_sections(text: str, sections: dict[str, Callable[[], str]]) -> str:
+    """`text` with each marked section replaced by its generated content."""
+    for name, generate in sections.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"missing markers <!-- {name}:start/end -->")
+        text = pattern.sub(lambda m, g=generate: m.group(1) + g() + m.group(2), text)
+    return text
+
+
 def render() -> dict[Path, str]:
-    return {
+    documents = {
         ASYNCAPI: yaml.safe_dump(asyncapi(), sort_keys=False, width=110, allow_unicode=True),
         EVENT_SCHEMA: json.dumps(event_schema(), indent=2) + "\n",
     }
+    for path, sections in SECTIONS.items():
+        documents[path] = with_sections(path.read_text(encoding="utf-8"), sections)
+    return documents
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from agentdesk.config.sessions import end_sessions
-from agentdesk.kernel.events import DomainEvent
+from agentdesk.events import parse_event
 from agentdesk.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -16,7 +16,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
-    result = end_sessions(DomainEvent.model_validate_json(record.dynamodb.new_image["document"]))
+    result = end_sessions(parse_event(record.dynamodb.new_image["document"]))
     if result is not None:
         logger.info("sessions ended", extra=result)
 

@@ -8,18 +8,18 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBRecordEventName
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agentdesk.kernel.events import DomainEvent
+from agentdesk.events import Event, parse_event
 from agentdesk.kernel.observability import logger
 from agentdesk.realtime.publisher import batch_publisher, register_context
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def record_handler(record: DynamoDBRecord, publish: Callable[[DomainEvent], Any]) -> None:
+def record_handler(record: DynamoDBRecord, publish: Callable[[Event], Any]) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return  # TTL expiries (REMOVE) and updates are not new events
     image = record.dynamodb.new_image
-    publish(DomainEvent.model_validate_json(image["document"]))
+    publish(parse_event(image["document"]))
 
 
 @logger.inject_lambda_context

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from agentdesk.agents.site_schedules import on_event
-from agentdesk.kernel.events import DomainEvent
+from agentdesk.events import parse_event
 from agentdesk.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -16,7 +16,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
-    result = on_event(DomainEvent.model_validate_json(record.dynamodb.new_image["document"]))
+    result = on_event(parse_event(record.dynamodb.new_image["document"]))
     if result is not None:
         logger.info("schedule synced", extra=result)
 

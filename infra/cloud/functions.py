@@ -153,6 +153,8 @@ class Functions(Construct):
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": res.log_level,
+            # The function checks, on its first read of the settings, every variable its wiring needs.
+            "AGENTDESK_FUNCTION": spec.name,
             # Every function may meet a token (the authorizer verifies it, the handlers read its claims).
             "USER_POOL_ID": res.user_pool.user_pool_id,
             "USER_POOL_CLIENT_ID": res.user_pool_client.user_pool_client_id,

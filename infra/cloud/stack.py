@@ -57,7 +57,12 @@ class AgentDeskStack(Stack):
             "Http",
             user_pool=self.auth.user_pool,
             client=self.auth.client,
-            methods=[t.method.upper() for fn in functions for t in fn.triggers if isinstance(t, wiring.HttpRoute)],
+            methods=[
+                t.method.upper()
+                for fn in functions
+                for t in fn.triggers
+                if isinstance(t, wiring.HttpRoute) and t.method != "ANY"
+            ],
         )
         self.layer = SharedLayer(self, "Shared")
         self.functions = Functions(

@@ -389,10 +389,10 @@ class Gateway:
     async def http_api(self, request: Request) -> Response:
         path = request.url.path
         method = request.method
+        if method == "OPTIONS":  # API Gateway answers CORS preflights itself, before any route (even ANY)
+            return Response(status_code=204)
         matched = self.match_route(method, path)
         if matched is None:
-            if method == "OPTIONS":
-                return Response(status_code=204)
             return JSONResponse({"message": "Not Found"}, 404)
         route, function, path_parameters = matched
         headers = {}

@@ -26,7 +26,7 @@ from moto.moto_api._internal import moto_api_backend
 
 from agentdesk.config.defaults import install_defaults
 from agentdesk.kernel import clock
-from agentdesk.kernel.settings import get_settings, reset_settings
+from agentdesk.kernel.settings import get_settings, reset_settings, state_machine_setting, variable
 from infra.local.aws import LocalAws
 from infra.local.gateway import DENIAL_NOISE, Gateway, GatewayConfig
 from infra.local.gc_watch import GcWatch
@@ -95,6 +95,7 @@ class LocalStack:
         self.aws.start()
         os.environ["MOTO_PORT"] = str(self.aws.port)  # moto's Step Functions calls Lambda on this port
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        reset_settings()
         httpx.post(
             f"{self.aws_endpoint}/moto-api/config",
             json={"stepfunctions": {"execute_state_machine": True}},
@@ -148,8 +149,11 @@ class LocalStack:
         os.environ["SCHEDULE_GROUP"] = provisioned.schedule_group
         os.environ["SCHEDULER_ROLE_ARN"] = provisioned.scheduler_role_arn
         for key, arn in provisioned.state_machine_arns.items():
-            os.environ[f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN"] = arn
+            os.environ[variable(state_machine_setting(key))] = arn
         reset_settings()
+        # One process runs every function: each must find everything its wiring needs, or the stack does not start.
+        for spec in wiring.FUNCTIONS:
+            get_settings().require_for(spec)
 
     def _start_gateway(self, provisioned: Provisioned) -> None:
         gateway = Gateway(
@@ -158,7 +162,7 @@ class LocalStack:
                 region=self.options.region,
                 user_pool_id=provisioned.user_pool_id,
                 user_pool_client_id=provisioned.user_pool_client_id,
-                jwks_url=os.environ["COGNITO_JWKS_URL"],
+                jwks_url=get_settings().jwks_url,
                 aws_endpoint=self.aws_endpoint,
                 web_dist=self.options.web_dist,
                 gc_summary=self.gc_watch.summary,

@@ -4,12 +4,15 @@ API Gateway's JWT authorizer has verified the token before the handler runs. In 
 the claims again (issuer = our user pool, audience = our app client), then the caller's rate limit (per user),
 then the least role the matched route declares (its `x-agentdesk-role`), then the body size — in that order,
 and before a malformed body is reported — and turns every refusal into `{"error": {"code", "message",
-"field"?, "retryAfterSeconds"?}}` with a stable code (and a Retry-After header with RATE_LIMITED).
+"field"?, "retryAfterSeconds"?, "problems"?}}` with a stable code (and a Retry-After header with RATE_LIMITED,
+an Allow header with METHOD_NOT_ALLOWED). The OpenAPI document also states what API Gateway answers itself,
+in its own shape (GatewayMessage).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -23,11 +26,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
+from agentdesk import wiring
 from agentdesk.config import directory
 from agentdesk.config import sessions as access
 from agentdesk.config.api import documented_responses
 from agentdesk.config.api import router as config_router
-from agentdesk.config.contracts import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION
+from agentdesk.config.contracts import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION, GatewayMessage
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode, rate_limited
 from agentdesk.kernel.identity import Principal, Role, at_least, principal_from_claims
 from agentdesk.kernel.observability import logger
@@ -77,7 +81,7 @@ def current_principal() -> Principal:
     settings = get_settings()
     if claims.get("iss") != settings.issuer:
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued by the Agent Desk user pool.")
-    if settings.user_pool_client_id not in (claims.get("aud"), claims.get("client_id")):
+    if settings.require("user_pool_client_id") not in (claims.get("aud"), claims.get("client_id")):
         raise AgentDeskError(ErrorCode.UNAUTHORIZED, "The token was not issued to the Agent Desk app.")
     claimed = principal_from_claims(claims)
     if claimed is None:
@@ -131,28 +135,37 @@ def _agentdesk_error(exc: AgentDeskError) -> Response[dict[str, Any]]:
     return _json_error(exc)
 
 
-def _bad_request(field: str, message: str) -> Response[dict[str, Any]]:
+def _bad_request(field: str, message: str, problems: list[dict[str, str]] | None = None) -> Response[dict[str, Any]]:
     """A malformed request, unless the caller may not make it at all (those refusals come first)."""
     try:
         _guard()
     except AgentDeskError as refusal:
         return _json_error(refusal)
-    return _json_error(AgentDeskError(ErrorCode.BAD_REQUEST, message, field))
+    return _json_error(AgentDeskError(ErrorCode.BAD_REQUEST, message, field, problems=problems))
+
+
+def _problem(error: Any) -> dict[str, str]:
+    """One validation error as {field, message}: the field as the document names it, the message for people."""
+    location = [str(p) for p in error.get("loc", ())]
+    field = (".".join(location[1:]) or location[0]) if location else "body"
+    if location[:1] == ["header"]:  # named as the document names it: "If-Match", not "if-match"
+        field = "-".join(word.capitalize() for word in field.split("-"))
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    if error.get("type") == "string_pattern_mismatch":
+        message = PATTERN_MESSAGES.get(str((error.get("ctx") or {}).get("pattern")), message)
+    return {"field": field, "message": message}
 
 
 @app.exception_handler(RequestValidationError)
 def _validation_error(exc: RequestValidationError) -> Response[dict[str, Any]]:
+    """Every problem of the request at once (`problems`); `field` and `message` name the first."""
     errors = list(exc.errors()) or [{"loc": ("body",), "msg": "invalid request", "type": ""}]
-    first = errors[0]
-    if first.get("type") == "json_invalid":
+    if errors[0].get("type") == "json_invalid":
         return _bad_request("body", "The body is not valid JSON.")
-    location = [str(p) for p in first.get("loc", ())]
-    field = (".".join(location[1:]) or location[0]) if location else "body"
-    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-    if first.get("type") == "string_pattern_mismatch":
-        message = PATTERN_MESSAGES.get(str((first.get("ctx") or {}).get("pattern")), message)
-    more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return _bad_request(field, f"{field}: {message}{more}")
+    problems = list({(p["field"], p["message"]): p for p in map(_problem, errors)}.values())
+    first = problems[0]
+    more = f" ({len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+    return _bad_request(first["field"], f"{first['field']}: {first['message']}{more}", problems)
 
 
 @app.exception_handler(ResponseValidationError)
@@ -161,9 +174,30 @@ def _response_error(exc: ResponseValidationError) -> Response[dict[str, Any]]:
     return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
 
 
+# (method, path pattern) of every route the HTTP API serves, for the Allow header of a 405.
+_ROUTES = [
+    (route.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$"))
+    for route in wiring.function("http-api").triggers
+    if isinstance(route, wiring.HttpRoute) and route.method != "ANY"
+]
+
+
 @app.not_found
 def _not_found(_exc: NotFoundError) -> Response[dict[str, Any]]:
-    return _json_error(AgentDeskError(ErrorCode.NOT_FOUND, "There is no such resource or method."))
+    """404 for an unknown path; 405 with Allow for a method the path does not have (its ANY route)."""
+    path = app.current_event.path
+    allowed = sorted({method for method, pattern in _ROUTES if pattern.match(path)})
+    if not allowed or app.current_event.http_method in allowed:  # (an id the router cannot read: no such item)
+        return _json_error(AgentDeskError(ErrorCode.NOT_FOUND, "There is no such resource or method."))
+    refusal = AgentDeskError(
+        ErrorCode.METHOD_NOT_ALLOWED, f"{app.current_event.http_method} is not allowed here; use {', '.join(allowed)}."
+    )
+    return Response(
+        status_code=405,
+        content_type="application/json",
+        body={"error": refusal.to_dict()},
+        headers={"Allow": ", ".join(allowed)},
+    )
 
 
 @app.exception_handler(Exception)
@@ -199,6 +233,15 @@ def get_me() -> dict[str, Any]:
 app.include_router(config_router)
 
 
+# Answers API Gateway gives itself, in its own shape `{"message": ...}` (an HTTP API cannot reshape them).
+GATEWAY_ANSWERS = {
+    "401": 'Without a valid token API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}`.',
+    "404": 'For a path no route matches (an id holding "/", say) API Gateway answers `{"message": "Not Found"}`.',
+    "429": 'Over the whole API\'s stage limit API Gateway answers `{"message": "Too Many Requests"}`.',
+    "500": 'When the function fails API Gateway answers `{"message": "Internal Server Error"}`.',
+}
+
+
 @cache
 def openapi_document() -> str:
     """The OpenAPI document of every route, as served (routes do not change after import).
@@ -208,8 +251,18 @@ def openapi_document() -> str:
     """
     document = json.loads(app.get_openapi_json_schema())
     error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    either = {"oneOf": [error_ref, {"$ref": "#/components/schemas/GatewayMessage"}]}
     for operations in document.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                # An optional parameter is one left out, never a "null" string: drop Optional's null branch.
+                schema = parameter.get("schema", {})
+                kinds = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+                if len(kinds) == 1 and len(schema["anyOf"]) == 2:
+                    parameter["schema"] = {**kinds[0], **{k: v for k, v in schema.items() if k != "anyOf"}}
+                    parameter["schema"].pop("default", None)
+                if str(parameter.get("name")).lower() == "if-match" and method == "put":  # 428 without it
+                    parameter["required"] = True
             responses = operation.get("responses", {})
             for status, response in list(responses.items()):
                 schema = response.get("content", {}).get("application/json", {}).get("schema", {})
@@ -224,10 +277,16 @@ def openapi_document() -> str:
                     "content": {"application/json": {"schema": error_ref}},
                 },
             )
+            # What API Gateway may answer itself, before the function runs (see GatewayMessage).
+            for status, also in GATEWAY_ANSWERS.items():
+                if status in responses:
+                    responses[status]["content"] = {"application/json": {"schema": either}}
+                    responses[status]["description"] += f" {also}"
             operation["responses"] = dict(sorted(responses.items()))
-    schemas = document.get("components", {}).get("schemas", {})
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
+    schemas["GatewayMessage"] = GatewayMessage.model_json_schema()
     return json.dumps(document, indent=2)
 
 

@@ -230,6 +230,11 @@ CONFIG_API_ROUTES: tuple[HttpRoute, ...] = (
     HttpRoute("GET", "/api/settings"),
     HttpRoute("PUT", "/api/settings"),
 )
+# Each path once more for any other method, so the handler answers 405 with Allow where API Gateway would
+# answer a bare 404 (a more specific route always wins over ANY).
+OTHER_METHODS: tuple[HttpRoute, ...] = tuple(
+    HttpRoute("ANY", path) for path in dict.fromkeys(r.path for r in (HttpRoute("GET", "/api/me"), *CONFIG_API_ROUTES))
+)
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
@@ -283,9 +288,10 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="presence-sweep",
         description="Every 5 minutes: starts the disconnect grace of logged-in agents left with no open "
-        "connection and no grace timer (their connection record expired without a $disconnect).",
+        "connection and no grace timer (their connection record expired without a $disconnect), and writes an "
+        "agent.heartbeat event of every logged-in agent.",
         triggers=(Every(minutes=5),),
-        tables={"agents": Access.WRITE, "connections": Access.READ, "config": Access.READ},
+        tables={"agents": Access.WRITE, "connections": Access.READ, "config": Access.READ, "events": Access.WRITE},
         pushes=True,  # asks API Gateway whether the agents' recorded connections are still open
         starts=("presence",),
         timeout_seconds=120,
@@ -347,6 +353,7 @@ FUNCTIONS: tuple[Function, ...] = (
             *CONFIG_API_ROUTES,
             HttpRoute("GET", "/api/openapi.json", authorized=False),
             HttpRoute("GET", "/api/docs", authorized=False),
+            *OTHER_METHODS,
         ),
         tables={"config": Access.WRITE, "events": Access.WRITE},
         manages_users=True,

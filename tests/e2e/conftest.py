@@ -14,7 +14,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
+from infra.local.provision import table_name
 from infra.local.seed import DEMO_PASSWORD, DEMO_USERS
+from tests.contracts import Frames, check_outbox, watching_frames
 from tests.e2e.browser import chromium
 from tests.support import free_port, sign_in
 
@@ -86,8 +88,12 @@ def stack() -> Iterator[RunningStack]:
         time.sleep(0.1)
     startup = time.perf_counter() - began
     config = httpx.get(f"{base_url}/config.json").json()
+    aws_endpoint = f"http://127.0.0.1:{aws_port}"
     try:
-        yield RunningStack(base_url, f"http://127.0.0.1:{aws_port}", config, startup, _users())
+        yield RunningStack(base_url, aws_endpoint, config, startup, _users())
+        # Every event the session's traffic made the stack write must match docs/events.schema.json.
+        checked, problems = check_outbox(aws_endpoint, table_name("events"))
+        assert checked and not problems, "events the published schema does not describe:\n" + "\n".join(problems)
     finally:
         process.terminate()
         try:
@@ -95,6 +101,14 @@ def stack() -> Iterator[RunningStack]:
         except subprocess.TimeoutExpired:
             process.kill()
         out.close()
+
+
+@pytest.fixture(autouse=True)
+def received_frames() -> Iterator[Frames]:
+    """Every WebSocket frame a test receives must match its message in docs/asyncapi.yaml."""
+    with watching_frames() as frames:
+        yield frames
+    assert not frames.violations, "received what docs/asyncapi.yaml does not describe:\n" + "\n".join(frames.violations)
 
 
 # Module scope, not session: while Playwright's sync API is open, Python treats its event loop as running,

@@ -302,7 +302,7 @@ def test_ws_connect_writes_connections_and_cannot_touch_the_outbox(synth: Synth)
     assert synth.table_id("config") not in grants
 
 
-def test_presence_sweep_runs_every_five_minutes_and_may_only_start_grace_timers(synth: Synth) -> None:
+def test_presence_sweep_runs_every_five_minutes_starts_grace_timers_and_writes_heartbeats(synth: Synth) -> None:
     function = synth.function_id("presence-sweep")
     synth.assertions.has_resource_properties(
         "AWS::Events::Rule",
@@ -316,7 +316,8 @@ def test_presence_sweep_runs_every_five_minutes_and_may_only_start_grace_timers(
     assert "dynamodb:Scan" in grants[synth.table_id("agents")]  # the logged-in index, across sites
     assert grants[synth.table_id("agents")] >= WRITE_ACTIONS  # the timer record
     assert not WRITE_ACTIONS & grants[synth.table_id("connections")]
-    assert synth.table_id("events") not in grants  # it changes no state: the presence-check does, later
+    # It changes no agent state (the presence-check does, later); it writes agent.heartbeat events only.
+    assert grants[synth.table_id("events")] >= {"dynamodb:PutItem"}
     statements = synth.policy_statements(synth.role_id("presence-sweep"))
     (start,) = [s for s in statements if "states:StartExecution" in _actions(s)]
     assert [render(r) for r in _resources(start)] == [

@@ -7,7 +7,10 @@
   (AWS_REGION=us-east-1, fake credentials, table names, USER_POOL_ID, USER_POOL_CLIENT_ID), lift the rate
   limits (RATE_LIMIT_*: test_rate_limits.py restores the product's) and call `reset_settings()`. They yield
   an `AwsStack` with the names, clients and the helpers `claims(...)`, `create_user(...)`,
-  `cognito_user(...)` and `scan(...)`. Nothing here is autouse.
+  `cognito_user(...)` and `scan(...)`.
+- `published_contracts` (autouse): every event the test writes to the events table or Kinesis, and every
+  WebSocket message it pushes or replies, must match docs/events.schema.json / docs/asyncapi.yaml
+  (tests/contracts.py); the test fails at its end with each message that does not.
 - `http_event(method, path, claims=None, body=None, headers=None, query=None)`: an API Gateway HTTP API
   (payload v2) event as API Gateway sends it (routeKey and pathParameters from the wiring), with
   `requestContext.authorizer.jwt.claims` the way its JWT authorizer passes them (every value a string,
@@ -39,6 +42,7 @@ from moto import mock_aws
 
 from agentdesk import wiring
 from agentdesk.kernel.settings import reset_settings
+from tests.contracts import Checked, watching
 
 REGION = "us-east-1"
 GROUPS = ("agents", "supervisors", "admins")
@@ -210,6 +214,15 @@ def mocked_account() -> Iterator[AwsStack]:
             yield AwsStack(REGION, tables, pool, client_id, dynamodb, cognito)
         finally:
             reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def published_contracts() -> Iterator[Checked]:
+    with watching() as checked:
+        yield checked
+    assert not checked.violations, "sent what the published documents do not describe:\n" + "\n".join(
+        checked.violations
+    )
 
 
 @pytest.fixture

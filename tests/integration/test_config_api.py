@@ -239,8 +239,8 @@ def test_a_skill_used_by_a_queue_and_an_agent_cannot_be_deleted(http_client: Htt
     refused = http_client.delete(f"/api/skills/{skill_id}")
     assert (refused.status, refused.error_code) == (409, "IN_USE")
     message = refused.body["error"]["message"]
-    assert 'queue "Billing queue" (requiredSkillId)' in message
-    assert 'user "ann" (skills.0.skillId)' in message
+    assert 'queue "Billing queue" (as its required skill)' in message
+    assert 'user "ann" (as a skill)' in message
     http_client.delete(f"/api/queues/{queue_id}")
     http_client.put(f"/api/users/{agent['id']}", {**_editable(agent), "skills": []}, etag='"1"')
     assert http_client.delete(f"/api/skills/{skill_id}").status == 204
@@ -269,7 +269,12 @@ def _editable(user: Body) -> Body:
         (
             "/api/queues",
             lambda api, id_: api.put("/api/settings", {"generalQueueId": id_}, etag='"0"'),
-            'settings "settings" (generalQueueId)',
+            "the settings (as the general queue)",
+        ),
+        (
+            "/api/queues",
+            lambda api, id_: api.create("/api/users", user_body(queueIds=[id_])),
+            'user "ann" (as one of its queues)',
         ),
     ],
 )
@@ -295,7 +300,7 @@ def test_a_supervisor_of_a_team_can_be_neither_deleted_nor_demoted(http_client: 
     team(http_client, "Care", [sup_id])
     refused = http_client.delete(f"/api/users/{sup_id}")
     assert (refused.status, refused.error_code) == (409, "IN_USE")
-    assert 'team "Care" (supervisorIds.0)' in refused.body["error"]["message"]
+    assert 'team "Care" (as a supervisor)' in refused.body["error"]["message"]
     profile = http_client.get(f"/api/users/{sup_id}").body
     demoted = http_client.put(f"/api/users/{sup_id}", {**_editable(profile), "role": "agent"}, etag='"1"')
     assert (demoted.status, demoted.error_code, demoted.body["error"]["field"]) == (409, "IN_USE", "role")
@@ -307,6 +312,7 @@ def test_a_supervisor_of_a_team_can_be_neither_deleted_nor_demoted(http_client: 
         ("/api/users", user_body(teamId="no-such-team"), "teamId"),
         ("/api/users", user_body(siteId="nope"), "siteId"),
         ("/api/users", user_body(outboundQueueId="nope"), "outboundQueueId"),
+        ("/api/users", user_body(queueIds=["nope"]), "queueIds.0"),
         ("/api/users", user_body(skills=[{"skillId": "nope", "proficiency": 3}]), "skills.0.skillId"),
         ("/api/queues", {"name": "Q", "requiredSkillId": "nope"}, "requiredSkillId"),
         ("/api/queues", {"name": "Q", "dispositionSetId": "nope"}, "dispositionSetId"),
@@ -322,6 +328,27 @@ def test_unknown_references_are_422_with_the_field(
     assert events(aws) == []
     users = aws.cognito.list_users(UserPoolId=aws.user_pool_id)["Users"]
     assert users == []  # no Cognito account is created for a refused profile
+
+
+def test_users_are_assigned_to_queues(http_client: HttpClient) -> None:
+    first, second = queue(http_client, "Billing"), queue(http_client, "Sales")
+    created = http_client.create("/api/users", user_body(queueIds=[first, second]))
+    assert http_client.get(f"/api/users/{created['id']}").body["queueIds"] == [first, second]
+    repeated = http_client.post("/api/users", user_body(username="bea", queueIds=[first, first]))
+    assert (repeated.status, repeated.error_code) == (400, "BAD_REQUEST")
+    assert "more than once" in repeated.body["error"]["message"]
+    assert http_client.create("/api/users", user_body(username="cal"))["queueIds"] == []
+
+
+def test_a_queue_can_switch_dispositions_off(http_client: HttpClient) -> None:
+    plain = http_client.create("/api/queues", {"name": "Callbacks"})
+    assert (plain["dispositionsEnabled"], plain["dispositionSetId"]) == (True, None)  # the settings' default set
+    off = http_client.create("/api/queues", {"name": "Internal", "dispositionsEnabled": False})
+    assert (off["dispositionsEnabled"], off["dispositionSetId"]) == (False, None)
+    set_id = disposition_set(http_client)
+    both = http_client.post("/api/queues", {"name": "Odd", "dispositionsEnabled": False, "dispositionSetId": set_id})
+    assert (both.status, both.error_code) == (400, "BAD_REQUEST")
+    assert "dispositionsEnabled" in both.body["error"]["message"]
 
 
 def test_team_supervisors_must_supervise(http_client: HttpClient) -> None:
@@ -586,7 +613,6 @@ def test_weak_and_listed_etags_and_the_wildcard_match(http_client: HttpClient) -
         ("PUT", "/api/queues/unknown"),
         ("DELETE", "/api/users/unknown"),
         ("GET", "/api/nothing-here"),
-        ("PATCH", "/api/skills"),
     ],
 )
 def test_unknown_ids_and_routes_are_404(http_client: HttpClient, method: str, path: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from agentdesk.config import store
 from agentdesk.config.defaults import DEFAULT_PAUSE_CODES, DemoUser, install_defaults, seed_demo
 from agentdesk.config.domain.rules import Kind
+from agentdesk.kernel.events import SYSTEM
 from agentdesk.kernel.identity import Role
 from tests.integration.conftest import AwsStack, HttpClient
 
@@ -28,15 +29,30 @@ def demo_users(aws: AwsStack) -> list[DemoUser]:
 
 
 def test_default_pause_codes(aws: AwsStack) -> None:
-    assert sorted(install_defaults()) == sorted(code.id for code in DEFAULT_PAUSE_CODES)
+    assert sorted(install_defaults()) == sorted(DEFAULT_PAUSE_CODES)
     assert install_defaults() == []  # idempotent
     codes = {code.label: code for code in store.pause_codes()}
-    assert set(codes) == {"Break", "Lunch", "Training", "Meeting", "Technical Issue", "Wrap-up", "Disconnected"}
-    assert {label for label, code in codes.items() if code.status == "Busy"} == {"Wrap-up"}
-    assert {label for label, code in codes.items() if code.productive} == {"Training", "Meeting", "Wrap-up"}
+    assert set(codes) == {code.label for code in DEFAULT_PAUSE_CODES.values()}
+    assert {label for label, code in codes.items() if code.status == "Busy"} == {"Outbound call", "Wrap-up"}
+    assert {label for label, code in codes.items() if code.productive} == {
+        "Training",
+        "Meeting",
+        "Outbound call",
+        "Wrap-up",
+    }
     assert {label for label, code in codes.items() if code.system} == {"Wrap-up", "Disconnected"}
     wrap_up = store.pause_code("wrap-up")
     assert wrap_up is not None and wrap_up.enabled
+
+
+def test_an_upgrade_adds_only_the_missing_default_and_duplicates_nothing(aws: AwsStack) -> None:
+    install_defaults()
+    previous = store.get(Kind.PAUSE_CODE, "outbound-call")
+    assert previous is not None
+    store.delete(previous, SYSTEM)  # as an installation from before the Busy default
+    assert install_defaults() == ["outbound-call"]
+    ids = [code.id for code in store.pause_codes()]
+    assert sorted(ids) == sorted(DEFAULT_PAUSE_CODES) and len(ids) == len(set(ids))
 
 
 def test_an_admins_own_pause_code_named_like_a_default_is_kept(aws: AwsStack, http_client: HttpClient) -> None:
@@ -62,6 +78,10 @@ def test_seed_demo_builds_a_contact_centre_around_the_demo_users(aws: AwsStack) 
     assert all(profiles[u.username].id == u.user_id and profiles[u.username].role is u.role for u in users)
     agents = [p for p in profiles.values() if p.role is Role.AGENT]
     assert all(a.teamId and a.siteId and a.skills for a in agents)
+    for a in agents:  # assigned to the general queue and the queue of each of their skills
+        required = {q.requiredSkillId: q.id for q in store.queues()}
+        assert a.queueIds[0] == "queue-general"
+        assert set(a.queueIds[1:]) == {required[level.skillId] for level in a.skills}
     assert {a.teamId for a in agents} == {"team-care", "team-sales"}
 
     sam, sue = profiles["sam"].id, profiles["sue"].id

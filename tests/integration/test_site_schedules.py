@@ -1,11 +1,14 @@
 """Every site has a midnight logoff schedule in its time zone, kept in step with the sites through the
-events stream; when the local scheduler reaches a site's midnight, that site's agents are logged off."""
+events stream; when the local scheduler reaches a site's midnight, that site's agents are logged off.
+Switching the settings' `autoLogoffAtMidnight` off disables every schedule (and the task refuses to act);
+switching it on enables them again."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -128,3 +131,79 @@ def test_midnight_in_madrid_logs_off_the_madrid_agents_only(stack: LocalStack) -
         assert state.status.value == ("Offline" if name in madrid else "Available"), name
     for name in madrid:
         assert agents.history(ids[name], "session")[-1]["logoffReason"] == "AUTO"
+
+
+SCHEDULES = ("logoff-site-london", "logoff-site-new-york", "logoff-site-madrid", "logoff-no-site")
+
+
+def put_auto_logoff(stack: LocalStack, on: bool) -> None:
+    headers = admin(stack)
+    api = f"{stack.base_url}/api/settings"
+    current = httpx.get(api, headers=headers)
+    assert current.status_code == 200, current.text
+    body = {k: v for k, v in current.json().items() if k not in ("version", "updatedAt")}
+    saved = httpx.put(
+        api, headers={**headers, "If-Match": current.headers["etag"]}, json=body | {"autoLogoffAtMidnight": on}
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["autoLogoffAtMidnight"] is on
+
+
+def states(stack: LocalStack) -> dict[str, str | None]:
+    return {name: (schedule(stack, name) or {}).get("State") for name in SCHEDULES}
+
+
+def test_switching_auto_logoff_off_disables_every_schedule_and_on_enables_them(stack: LocalStack) -> None:
+    assert stack.provisioned is not None
+    token = sign_in(stack.aws_endpoint, stack.provisioned.user_pool_client_id, "bob", DEMO_PASSWORD)
+    bob = claims_of(token)["sub"]
+
+    async def log_in() -> None:
+        client = await WorkspaceClient.connect(f"ws://127.0.0.1:{stack.options.port}/ws", token)
+        reply = await client.request("login")
+        assert reply["type"] == "ack" or reply.get("code") == "INVALID_TRANSITION", reply
+        await client.close()
+
+    asyncio.run(log_in())
+    site = directory.agent_profile(bob).site_id  # type: ignore[union-attr]
+    headers = admin(stack)
+    sites = f"{stack.base_url}/api/sites"
+    oslo: dict[str, Any] = {}
+    try:
+        put_auto_logoff(stack, False)
+        assert eventually(lambda: set(states(stack).values()) == {"DISABLED"}), states(stack)
+
+        # the scheduler fires no disabled schedule, at any site's midnight
+        fired = len(stack.scheduler.fired)
+        for zone in ("Europe/London", "America/New_York", "Europe/Madrid"):
+            midnight = datetime(2026, 11, 25, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+            stack.scheduler.tick(now=midnight - timedelta(seconds=30))
+            assert stack.scheduler.tick(now=midnight + timedelta(seconds=30)) == []
+        assert len(stack.scheduler.fired) == fired
+
+        # defence in depth: a run that starts anyway (already under way, or by hand) logs nobody off
+        sfn = stack.client("stepfunctions")
+        execution = sfn.start_execution(
+            stateMachineArn=stack.provisioned.state_machine_arns["scheduled-logoff"],
+            name=f"switched-off-{uuid.uuid4().hex}",
+            input=json.dumps({"siteId": site}),
+        )
+        arn = execution["executionArn"]
+        assert eventually(lambda: sfn.describe_execution(executionArn=arn)["status"] != "RUNNING")
+        result = sfn.describe_execution(executionArn=arn)
+        assert result["status"] == "SUCCEEDED", result
+        assert json.loads(result["output"])["found"]["agentIds"] == []
+        assert agents.load_state(bob).state.status.value != "Offline"
+
+        # a site created while it is off gets a disabled schedule
+        created = httpx.post(sites, headers=headers, json={"name": "Oslo", "timeZone": "Europe/Oslo"})
+        assert created.status_code == 201, created.text
+        oslo.update(id=created.json()["id"], etag=created.headers["etag"])
+        name = f"logoff-{oslo['id']}"
+        assert eventually(lambda: (schedule(stack, name) or {}).get("State") == "DISABLED")
+    finally:
+        put_auto_logoff(stack, True)
+    assert eventually(lambda: set(states(stack).values()) == {"ENABLED"}), states(stack)
+    assert eventually(lambda: (schedule(stack, name) or {}).get("State") == "ENABLED")
+    gone = httpx.delete(f"{sites}/{oslo['id']}", headers={**headers, "If-Match": oslo["etag"]})
+    assert gone.status_code in (200, 204), gone.text

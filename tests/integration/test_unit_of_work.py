@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from agentdesk.agents.store import AgentItem
+from agentdesk.config.domain.rules import Kind
+from agentdesk.config.events import ConfigChanged, ConfigChangedData
 from agentdesk.kernel.binding import bind
-from agentdesk.kernel.events import SYSTEM, DomainEvent
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, SYSTEM
 from agentdesk.kernel.outbox import event_model
 from agentdesk.kernel.unit_of_work import MAX_OPERATIONS, Cancelled, UnitOfWork
 from tests.integration.conftest import AwsStack
@@ -17,8 +19,15 @@ def _items() -> type[AgentItem]:
     return bind(AgentItem, "agents_table")
 
 
-def _event(event_id: str) -> DomainEvent:
-    return DomainEvent(eventId=event_id, type="test.happened", occurredAt="2026-11-25T10:00:00.000Z", actor=SYSTEM)
+def _event(event_id: str) -> ConfigChanged:
+    return ConfigChanged(
+        eventId=event_id,
+        type="config.changed",
+        schemaVersion=EVENT_SCHEMA_VERSION,
+        occurredAt="2026-11-25T10:00:00.000Z",
+        actor=SYSTEM,
+        data=ConfigChangedData(kind=Kind.TEAM, id="team-1", change="created", version=1),
+    )
 
 
 def _unit() -> UnitOfWork:
@@ -30,11 +39,11 @@ def test_two_aggregates_and_an_event_are_written_together(aws: AwsStack) -> None
     work = _unit()
     work.put("first", items("agent-1", "state", kind="state", document="{}", version=1))
     work.put("second", items("agent-2", "state", kind="state", document="{}", version=1))
-    work.event(_event("evt_1"))
+    work.event(_event("ev_1"))
     work.commit()
     assert items.get("agent-1", "state").version == 1
     assert items.get("agent-2", "state").version == 1
-    assert event_model().get("evt_1").type == "test.happened"
+    assert event_model().get("ev_1").type == "config.changed"
 
 
 def test_a_failed_condition_writes_nothing_and_names_its_operation(aws: AwsStack) -> None:
@@ -44,7 +53,7 @@ def test_a_failed_condition_writes_nothing_and_names_its_operation(aws: AwsStack
     work.check("exists", items, "agent-9", "state", condition=items.pk.exists())
     work.put("first", items("agent-1", "state", kind="state", document="{}", version=2), items.version == 1)
     work.put("second", items("agent-2", "state", kind="state", document="{}", version=1))
-    work.event(_event("evt_2"))
+    work.event(_event("ev_2"))
     with pytest.raises(Cancelled) as cancelled:
         work.commit()
     assert cancelled.value.failed() == ["exists"]
@@ -52,16 +61,16 @@ def test_a_failed_condition_writes_nothing_and_names_its_operation(aws: AwsStack
     assert list(cancelled.value.reasons) == ["exists", "first", "second", "event"]
     assert items.get("agent-1", "state").version == 1  # nothing of the unit was written
     assert items.count("agent-2") == 0
-    assert event_model().count("evt_2") == 0
+    assert event_model().count("ev_2") == 0
 
 
 def test_an_event_is_never_written_twice(aws: AwsStack) -> None:
     work = _unit()
-    work.event(_event("evt_3"))
+    work.event(_event("ev_3"))
     work.commit()
     again = _unit()
     again.put("state", _items()("agent-1", "state", kind="state", document="{}", version=1))
-    again.event(_event("evt_3"))
+    again.event(_event("ev_3"))
     with pytest.raises(Cancelled) as cancelled:
         again.commit()
     assert cancelled.value.failed() == ["event"]

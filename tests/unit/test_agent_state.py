@@ -80,7 +80,7 @@ FIXTURES: dict[str, Callable[[], AgentState]] = {
     "available-on-chat": on_chat,
     "busy-back-office": lambda: logged_in("Back Office"),
     "busy-wrap-up": in_wrap_up,
-    "away-break": lambda: logged_in("Break"),
+    "away-break": lambda: logged_in("break"),
     "away-disconnected": disconnected,
 }
 ENGAGED = {"available-on-chat", "busy-wrap-up"}
@@ -90,7 +90,7 @@ CURRENT: dict[str, tuple[Status, str | None]] = {
     "available-on-chat": (Status.AVAILABLE, None),
     "busy-back-office": (Status.BUSY, "Back Office"),
     "busy-wrap-up": (Status.BUSY, WRAP_UP),
-    "away-break": (Status.AWAY, "Break"),
+    "away-break": (Status.AWAY, "break"),
     "away-disconnected": (Status.AWAY, DISCONNECTED),
 }
 
@@ -98,7 +98,7 @@ CURRENT: dict[str, tuple[Status, str | None]] = {
 REASONS: dict[str, str | None] = {
     "none": None,
     "empty": "  ",
-    "away-code": "Break",
+    "away-code": "break",
     "busy-code": "Back Office",
     "disabled": "Old Break",
     "unknown": "Nap",
@@ -142,17 +142,15 @@ def expected(fixture: str, command: str, target: str | None, reason_kind: str) -
         if blank:
             return Expect("change", status=Status.AVAILABLE)
         if reason_kind == "away-code":
-            return Expect("change", status=Status.AWAY, code="Break")
+            return Expect("change", status=Status.AWAY, code="break")
         if reason_kind == "busy-code":
             return Expect("change", status=Status.BUSY, code="Back Office")
         return err(ErrorCode.UNKNOWN_REASON)
     if command in ("set_status", "force_status"):
-        if target not in ("Available", "Away", "Busy", "Offline"):
+        if target not in ("Available", "Away", "Busy"):  # Offline included: it is reached by logging off
             return err(ErrorCode.BAD_REQUEST)
         if not logged:
             return err(ErrorCode.NOT_LOGGED_IN)
-        if target == "Offline":
-            return err(ErrorCode.INVALID_TRANSITION)
         if target == "Available":
             return err(ErrorCode.BAD_REQUEST) if not blank else outcome(fixture, Status.AVAILABLE, None)
         if blank:
@@ -289,13 +287,20 @@ def test_the_table_has_one_rule_for_every_status_and_command() -> None:
     assert set(TRANSITIONS) == {(s, c) for s in Status for c in Command}
 
 
+def test_the_docs_show_the_default_pause_codes_from_the_code() -> None:
+    for doc in (DOC, DOC.with_name("config-api.md")):
+        text = doc.read_text(encoding="utf-8")
+        match = re.search(r"<!-- pause-codes:start -->\n(.*?)<!-- pause-codes:end -->", text, re.S)
+        assert match, f"{doc.name} lost its pause-codes markers"
+        assert match.group(1) == domain.pause_codes_markdown(), f"{doc.name} is stale; run scripts/gen_docs.py"
+
+
 def test_the_docs_show_the_table_from_the_code() -> None:
     text = DOC.read_text(encoding="utf-8")
     match = re.search(r"<!-- transition-table:start -->\n(.*?)<!-- transition-table:end -->", text, re.S)
     assert match, "docs/agent-state.md lost its transition-table markers"
     assert match.group(1) == domain.transition_table_markdown(), (
-        "docs/agent-state.md is out of date; paste the output of "
-        "agentdesk.agents.domain.rules.transition_table_markdown() between its markers"
+        "docs/agent-state.md is out of date; run scripts/gen_docs.py"
     )
 
 
@@ -303,9 +308,9 @@ REPRESENTATIVE: dict[Status, Callable[[], AgentState]] = {
     Status.OFFLINE: offline,
     Status.AVAILABLE: logged_in,
     Status.BUSY: lambda: logged_in("Back Office"),
-    Status.AWAY: lambda: logged_in("Break"),
+    Status.AWAY: lambda: logged_in("break"),
 }
-VALID_REASON = {Command.SET_AWAY: "Break", Command.SET_BUSY: "Back Office"}
+VALID_REASON = {Command.SET_AWAY: "break", Command.SET_BUSY: "Back Office"}
 
 
 def run_command(state: AgentState, command: Command) -> Transition:
@@ -363,26 +368,33 @@ def test_not_logged_in_says_to_log_in() -> None:
 
 
 def test_login_twice_is_an_invalid_transition() -> None:
-    error = refusal(lambda: domain.login(logged_in("Break"), session_id="x", pause_codes=CODES, now=at(50)))
+    error = refusal(lambda: domain.login(logged_in("break"), session_id="x", pause_codes=CODES, now=at(50)))
     assert error.code is ErrorCode.INVALID_TRANSITION and "already logged in (Away)" in error.message
 
 
 def test_offline_through_set_status_points_to_logoff() -> None:
-    error = refusal(lambda: domain.set_status(logged_in(), "Offline", pause_codes=CODES, now=at(50)))
-    assert error.code is ErrorCode.INVALID_TRANSITION and "log off" in error.message
+    for state in (logged_in(), offline()):
+        error = refusal(lambda state=state: domain.set_status(state, "Offline", pause_codes=CODES, now=at(50)))
+        assert error.code is ErrorCode.BAD_REQUEST and "log off" in error.message
 
 
 def test_reason_required_lists_the_codes_of_that_status() -> None:
     error = refusal(lambda: domain.set_status(logged_in(), "Away", pause_codes=CODES, now=at(50)))
     assert error.code is ErrorCode.REASON_REQUIRED and error.field == "reason"
-    assert "Break, Lunch, Meeting, Technical Issue, Training" in error.message
+    assert "Break (break), Lunch (lunch), Meeting (meeting), Technical Issue (technical-issue)" in error.message
     assert "Old Break" not in error.message and "Back Office" not in error.message
     busy = refusal(lambda: domain.set_status(logged_in(), "Busy", pause_codes=CODES, now=at(50)))
-    assert "choose one of Back office work (Back Office)." in busy.message
+    assert "choose one of Back office work (Back Office), Outbound call (outbound-call)." in busy.message
+
+
+def test_busy_works_out_of_the_box_with_the_default_codes() -> None:
+    result = domain.set_status(logged_in(), "Busy", pause_codes=DEFAULT_PAUSE_CODES, now=at(50), reason="outbound-call")
+    assert result.state.status is Status.BUSY and result.state.reason == DEFAULT_PAUSE_CODES["outbound-call"].reason
 
 
 def test_reason_required_when_no_code_of_that_status_is_configured() -> None:
-    error = refusal(lambda: domain.set_status(logged_in(), "Busy", pause_codes=DEFAULT_PAUSE_CODES, now=at(50)))
+    away_only = {k: c for k, c in DEFAULT_PAUSE_CODES.items() if c.status is Status.AWAY or c.system}
+    error = refusal(lambda: domain.set_status(logged_in(), "Busy", pause_codes=away_only, now=at(50)))
     assert error.code is ErrorCode.REASON_REQUIRED and "no Busy pause code is configured" in error.message
 
 
@@ -392,7 +404,7 @@ def test_reason_required_when_no_code_of_that_status_is_configured() -> None:
         ("Away", "Nap", "There is no pause code 'Nap'"),
         ("Away", "Old Break", "'Old break' is disabled"),
         ("Away", "Back Office", "'Back office work' is a pause code for Busy, not Away"),
-        ("Busy", "Lunch", "'Lunch' is a pause code for Away, not Busy"),
+        ("Busy", "lunch", "'Lunch' is a pause code for Away, not Busy"),
         ("Busy", WRAP_UP, "'wrap-up' is a system reason"),
         ("Away", DISCONNECTED, "'disconnected' is a system reason"),
         ("Away", "AUTO", "'AUTO' is a system reason"),
@@ -420,7 +432,7 @@ def test_a_configured_code_marked_system_is_not_selectable() -> None:
     ("call", "field"),
     [
         (lambda: domain.set_status(logged_in(), "Lunchtime", pause_codes=CODES, now=at(50)), "status"),
-        (lambda: domain.set_status(logged_in(), "Available", pause_codes=CODES, now=at(50), reason="Break"), "reason"),
+        (lambda: domain.set_status(logged_in(), "Available", pause_codes=CODES, now=at(50), reason="break"), "reason"),
         (lambda: domain.login(offline(), session_id=" ", pause_codes=CODES, now=at(50)), "sessionId"),
         (
             lambda: domain.force_status(logged_in(), "Available", supervisor_id="", pause_codes=CODES, now=at(50)),
@@ -484,7 +496,7 @@ def test_interaction_bookkeeping_errors() -> None:
 @pytest.mark.parametrize(
     ("state", "words"),
     [
-        (lambda: logged_in("Break"), "Away (Break)"),
+        (lambda: logged_in("break"), "Away (Break)"),
         (lambda: logged_in("Back Office"), "Busy (Back office work)"),
         (in_wrap_up, "Busy (Wrap-up)"),
         (disconnected, "Away (Disconnected)"),
@@ -562,10 +574,10 @@ def test_a_relabelled_system_code_is_used_but_cannot_change_status() -> None:
 
 def test_a_pause_requested_on_a_chat_waits_for_wrap_up_then_applies() -> None:
     state = on_chat()
-    requested = domain.set_status(state, "Away", pause_codes=CODES, now=at(25), reason="Lunch")
+    requested = domain.set_status(state, "Away", pause_codes=CODES, now=at(25), reason="lunch")
     state = requested.state
     assert state.status is Status.AVAILABLE and state.pending is not None
-    assert state.pending.reason is not None and state.pending.reason.code == "Lunch"
+    assert state.pending.reason is not None and state.pending.reason.code == "lunch"
     assert not domain.can_receive(state)
     assert requested.event is not None and requested.event.pending == state.pending
 
@@ -574,14 +586,14 @@ def test_a_pause_requested_on_a_chat_waits_for_wrap_up_then_applies() -> None:
 
     finished = domain.finish_wrap_up(state, "i-1", pause_codes=CODES, now=at(75))
     state = finished.state
-    assert state.status is Status.AWAY and state.reason is not None and state.reason.code == "Lunch"
+    assert state.status is Status.AWAY and state.reason is not None and state.reason.code == "lunch"
     assert state.pending is None and state.since == "2025-03-10T08:01:15.000Z"
     event = finished.event
     assert event is not None and event.applied_pending is not None
     assert event.applied_pending.requested_at == "2025-03-10T08:00:25.000Z"
     closed, opened = finished.records
     assert isinstance(closed, PauseClosed) and closed.code == WRAP_UP and closed.duration_seconds == 45.0
-    assert isinstance(opened, PauseOpened) and opened.code == "Lunch" and opened.start == closed.end
+    assert isinstance(opened, PauseOpened) and opened.code == "lunch" and opened.start == closed.end
 
 
 def test_a_logoff_requested_in_wrap_up_closes_the_session_when_it_ends() -> None:
@@ -600,7 +612,7 @@ def test_a_logoff_requested_in_wrap_up_closes_the_session_when_it_ends() -> None
 def test_an_automatic_logoff_pending_cannot_be_overridden() -> None:
     state = domain.auto_logoff(on_chat(), pause_codes=CODES, now=at(40)).state
     for call in (
-        lambda: domain.set_status(state, "Away", pause_codes=CODES, now=at(41), reason="Break"),
+        lambda: domain.set_status(state, "Away", pause_codes=CODES, now=at(41), reason="break"),
         lambda: domain.set_status(state, "Available", pause_codes=CODES, now=at(41)),
         lambda: domain.force_status(state, "Available", supervisor_id=SUPERVISOR, pause_codes=CODES, now=at(41)),
     ):
@@ -618,7 +630,7 @@ def test_an_automatic_logoff_pending_cannot_be_overridden() -> None:
 def test_an_agents_own_pending_logoff_can_be_replaced_or_cancelled() -> None:
     state = domain.logoff(on_chat(), pause_codes=CODES, now=at(40)).state
     assert state.pending is not None and state.pending.logoff_kind is LogoffKind.MANUAL
-    replaced = domain.set_status(state, "Away", pause_codes=CODES, now=at(41), reason="Break").state
+    replaced = domain.set_status(state, "Away", pause_codes=CODES, now=at(41), reason="break").state
     assert replaced.pending is not None and replaced.pending.status is Status.AWAY
     assert replaced.version == state.version + 1
     cancelled = domain.set_status(replaced, "Available", pause_codes=CODES, now=at(42))
@@ -627,14 +639,14 @@ def test_an_agents_own_pending_logoff_can_be_replaced_or_cancelled() -> None:
 
 
 def test_the_same_pending_request_again_changes_nothing() -> None:
-    state = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(40), reason="Break").state
-    again = domain.force_status(state, "Away", supervisor_id=SUPERVISOR, pause_codes=CODES, now=at(41), reason="Break")
+    state = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(40), reason="break").state
+    again = domain.force_status(state, "Away", supervisor_id=SUPERVISOR, pause_codes=CODES, now=at(41), reason="break")
     assert again.state is state and not again.changed
 
 
 def test_pending_waits_for_every_conversation_and_wrap_up() -> None:
     state = domain.start_interaction(on_chat(), "i-2", pause_codes=CODES, now=at(21)).state
-    state = domain.set_status(state, "Away", pause_codes=CODES, now=at(22), reason="Meeting").state
+    state = domain.set_status(state, "Away", pause_codes=CODES, now=at(22), reason="meeting").state
     state = domain.end_interaction(state, "i-1", pause_codes=CODES, now=at(30)).state
     assert state.status is Status.BUSY and state.active_interactions == 1
     # the wrap-up of i-1 ends while i-2 still goes on: Available again, still no new offers
@@ -643,7 +655,7 @@ def test_pending_waits_for_every_conversation_and_wrap_up() -> None:
     assert state.status is Status.AVAILABLE and state.pending is not None and not domain.can_receive(state)
     state = domain.end_interaction(state, "i-2", pause_codes=CODES, now=at(50)).state
     state = domain.finish_wrap_up(state, "i-2", pause_codes=CODES, now=at(60)).state
-    assert state.status is Status.AWAY and state.reason is not None and state.reason.code == "Meeting"
+    assert state.status is Status.AWAY and state.reason is not None and state.reason.code == "meeting"
 
 
 def test_a_second_interaction_ending_keeps_the_one_wrap_up_pause() -> None:
@@ -673,12 +685,12 @@ def test_disconnect_on_a_chat_becomes_pending_and_keeps_a_pending_pause() -> Non
     pending = domain.disconnect(on_chat(), pause_codes=CODES, now=at(25)).state
     assert pending.pending is not None and pending.pending.reason is not None
     assert pending.pending.reason.code == DISCONNECTED and pending.pending.cause is Cause.SYSTEM
-    paused = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(25), reason="Break").state
+    paused = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(25), reason="break").state
     assert not domain.disconnect(paused, pause_codes=CODES, now=at(26)).changed
 
 
 def test_disconnect_keeps_an_existing_pause() -> None:
-    for state in (logged_in("Break"), logged_in("Back Office"), disconnected()):
+    for state in (logged_in("break"), logged_in("Back Office"), disconnected()):
         assert domain.disconnect(state, pause_codes=CODES, now=at(60)).state is state
 
 
@@ -686,7 +698,7 @@ def test_disconnect_keeps_an_existing_pause() -> None:
 
 
 def test_login_straight_into_a_pause_opens_the_session_and_the_pause_together() -> None:
-    result = domain.login(offline(), session_id="s-1", pause_codes=CODES, now=at(10), reason="Training")
+    result = domain.login(offline(), session_id="s-1", pause_codes=CODES, now=at(10), reason="training")
     event, opened_session, opened_pause = result.facts
     assert isinstance(event, StateChanged) and event.to_status is Status.AWAY
     assert isinstance(opened_session, SessionOpened) and isinstance(opened_pause, PauseOpened)
@@ -695,7 +707,7 @@ def test_login_straight_into_a_pause_opens_the_session_and_the_pause_together() 
 
 
 def test_auto_logoff_records_reason_auto_as_the_system() -> None:
-    result = domain.auto_logoff(logged_in("Lunch"), pause_codes=CODES, now=at(70))
+    result = domain.auto_logoff(logged_in("lunch"), pause_codes=CODES, now=at(70))
     event, pause, session = result.facts
     assert isinstance(event, StateChanged) and (event.cause, event.actor_id) == (Cause.SYSTEM, "system")
     assert event.logoff_kind is LogoffKind.AUTO and event.logoff_reason == "AUTO" and event.session_id == "s-1"
@@ -705,17 +717,17 @@ def test_auto_logoff_records_reason_auto_as_the_system() -> None:
 
 def test_force_status_records_the_supervisor() -> None:
     result = domain.force_status(
-        logged_in(), "Away", supervisor_id=SUPERVISOR, pause_codes=CODES, now=at(70), reason="Meeting"
+        logged_in(), "Away", supervisor_id=SUPERVISOR, pause_codes=CODES, now=at(70), reason="meeting"
     )
     assert result.event is not None
     assert (result.event.cause, result.event.actor_id) == (Cause.SUPERVISOR, SUPERVISOR)
 
 
 def test_a_pause_switch_closes_one_interval_and_opens_the_next_at_the_same_instant() -> None:
-    result = domain.set_status(logged_in("Break"), "Away", pause_codes=CODES, now=at(70), reason="Lunch")
+    result = domain.set_status(logged_in("break"), "Away", pause_codes=CODES, now=at(70), reason="lunch")
     closed, opened = result.records
     assert isinstance(closed, PauseClosed) and isinstance(opened, PauseOpened)
-    assert (closed.code, opened.code) == ("Break", "Lunch") and closed.end == opened.start
+    assert (closed.code, opened.code) == ("break", "lunch") and closed.end == opened.start
     assert closed.pause_id != opened.pause_id
 
 
@@ -724,11 +736,11 @@ def test_a_pause_switch_closes_one_interval_and_opens_the_next_at_the_same_insta
 
 def test_now_must_carry_a_time_zone() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        domain.set_status(logged_in(), "Away", pause_codes=CODES, now=datetime(2025, 1, 1), reason="Break")
+        domain.set_status(logged_in(), "Away", pause_codes=CODES, now=datetime(2025, 1, 1), reason="break")
 
 
 def test_a_clock_behind_the_last_change_counts_as_that_moment() -> None:
-    state = logged_in("Break")
+    state = logged_in("break")
     result = domain.logoff(state, pause_codes=CODES, now=at(-3600))
     closed_pause, closed_session = result.records
     assert isinstance(closed_pause, PauseClosed) and closed_pause.duration_seconds == 0.0
@@ -781,7 +793,7 @@ def test_capacity_defaults_to_five_and_accepts_the_bounds() -> None:
 
 
 def test_toolbar_shows_status_code_productive_and_the_timer() -> None:
-    view = domain.toolbar_view(logged_in("Break"), now=at(10 + 95.9))
+    view = domain.toolbar_view(logged_in("break"), now=at(10 + 95.9))
     assert (view.status, view.reason_label, view.productive, view.seconds) == (Status.AWAY, "Break", False, 95)
     wrap = domain.toolbar_view(in_wrap_up(), now=at(40))
     assert (wrap.status, wrap.reason_label, wrap.productive, wrap.seconds) == (Status.BUSY, "Wrap-up", True, 10)
@@ -795,7 +807,7 @@ def test_toolbar_shows_status_code_productive_and_the_timer() -> None:
 def test_toolbar_shows_busy_at_capacity_and_the_pending_status() -> None:
     state = domain.start_interaction(logged_in(), "i-1", pause_codes=CODES, now=at(20), capacity=1).state
     assert domain.toolbar_view(state, now=at(21), capacity=1).status is Status.BUSY
-    state = domain.set_status(state, "Away", pause_codes=CODES, now=at(22), reason="Lunch").state
+    state = domain.set_status(state, "Away", pause_codes=CODES, now=at(22), reason="lunch").state
     view = domain.toolbar_view(state, now=at(23))
     assert (view.status, view.pending_status, view.pending_reason_label) == (Status.AVAILABLE, Status.AWAY, "Lunch")
     assert view.to_dict()["pendingStatus"] == "Away"
@@ -825,11 +837,12 @@ def test_pause_codes_round_trip_and_map_to_away_or_busy() -> None:
 def test_the_default_codes_are_the_documented_ones() -> None:
     summary = {(c.id, c.status, c.productive, c.system) for c in DEFAULT_PAUSE_CODES.values()}
     assert summary == {
-        ("Break", Status.AWAY, False, False),
-        ("Lunch", Status.AWAY, False, False),
-        ("Training", Status.AWAY, False, False),
-        ("Meeting", Status.AWAY, False, False),
-        ("Technical Issue", Status.AWAY, False, False),
+        ("break", Status.AWAY, False, False),
+        ("lunch", Status.AWAY, False, False),
+        ("training", Status.AWAY, True, False),
+        ("meeting", Status.AWAY, True, False),
+        ("technical-issue", Status.AWAY, False, False),
+        ("outbound-call", Status.BUSY, True, False),
         (WRAP_UP, Status.BUSY, True, True),
         (DISCONNECTED, Status.AWAY, False, True),
     }
@@ -846,13 +859,13 @@ def test_a_stored_state_that_breaks_the_rules_is_refused() -> None:
 
 
 def on_chat_pending() -> dict[str, Any]:
-    state = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(40), reason="Break").state
+    state = domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(40), reason="break").state
     assert state.pending is not None
     return state.pending.to_dict()
 
 
 def test_the_event_wire_form() -> None:
-    result = domain.set_status(logged_in(), "Away", pause_codes=CODES, now=at(70), reason="Break")
+    result = domain.set_status(logged_in(), "Away", pause_codes=CODES, now=at(70), reason="break")
     assert result.event is not None
     assert StateChanged.EVENT_TYPE == "agent.state.changed"
     assert result.event.to_dict() == {
@@ -863,7 +876,7 @@ def test_the_event_wire_form() -> None:
         "occurredAt": "2025-03-10T08:01:10.000Z",
         "version": 2,
         "from": {"status": "Available", "reason": None},
-        "to": {"status": "Away", "reason": {"code": "Break", "label": "Break", "productive": False}},
+        "to": {"status": "Away", "reason": {"code": "break", "label": "Break", "productive": False}},
         "pending": None,
         "appliedPending": None,
         "sessionId": "s-1",
@@ -878,7 +891,7 @@ def test_the_event_wire_form() -> None:
 
 
 def test_records_have_their_event_types_and_wire_forms() -> None:
-    result = domain.logoff(logged_in("Break"), pause_codes=CODES, now=at(70))
+    result = domain.logoff(logged_in("break"), pause_codes=CODES, now=at(70))
     assert [type(f).EVENT_TYPE for f in result.facts] == [
         "agent.state.changed",
         "agent.pause.closed",

@@ -36,7 +36,7 @@ CODES: Mapping[str, PauseCode] = {
     "Back Office": PauseCode("Back Office", "Back office work", Status.BUSY, productive=True),
     "Old Break": PauseCode("Old Break", "Old break", Status.AWAY, productive=False, enabled=False),
 }
-REASONS = st.sampled_from([None, "", "Break", "Lunch", "Back Office", "Old Break", "Nap", "wrap-up", "Wrap-up", "AUTO"])
+REASONS = st.sampled_from([None, "", "break", "lunch", "Back Office", "Old Break", "Nap", "wrap-up", "Wrap-up", "AUTO"])
 STATUSES = st.sampled_from(["Available", "Away", "Busy", "Offline", "Sleeping"])
 INTERACTIONS = st.sampled_from(["i-1", "i-2", "i-3"])
 # Mostly forward, sometimes a little backward: clocks of different machines disagree.
@@ -223,14 +223,14 @@ class AgentLife(RuleBasedStateMachine):
             self.apply(command)  # (a reused session id after a logoff would be the caller's bug)
 
     @precondition(lambda self: self.state.status is Status.OFFLINE)
-    @rule(reason=st.sampled_from([None, None, None, "Break", "Back Office"]))
+    @rule(reason=st.sampled_from([None, None, None, "break", "Back Office"]))
     def login(self, reason: str | None) -> None:
         self.sessions += 1
         sid = f"s-{self.sessions}"
         self.apply(lambda s, now: domain.login(s, session_id=sid, pause_codes=CODES, now=now, reason=reason))
 
     @precondition(lambda self: self.state.status is not Status.OFFLINE)
-    @rule(code=st.sampled_from(["Break", "Lunch", "Back Office", None]), supervisor=st.booleans())
+    @rule(code=st.sampled_from(["break", "lunch", "Back Office", None]), supervisor=st.booleans())
     def set_status(self, code: str | None, supervisor: bool) -> None:
         status = CODES[code].status.value if code else "Available"
         if supervisor:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from agentdesk.kernel.events import SYSTEM, DomainEvent
+from agentdesk.agents import domain
+from agentdesk.agents.contracts import AgentStatePush
+from agentdesk.agents.service import _event, heartbeat
+from agentdesk.config.directory import AgentProfile
+from agentdesk.config.domain.rules import Kind
+from agentdesk.config.events import ConfigChanged, ConfigChangedData
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, SYSTEM
 from agentdesk.realtime.domain.audience import STAFF_ROLES, push_for
 
 
-def config_changed(kind: str, item_id: str = "x1") -> DomainEvent:
-    return DomainEvent(
-        eventId="evt_1",
+def config_changed(kind: str, item_id: str = "x1") -> ConfigChanged:
+    return ConfigChanged(
+        eventId="ev_1",
         type="config.changed",
+        schemaVersion=EVENT_SCHEMA_VERSION,
         occurredAt="2026-11-25T10:00:00.000Z",
         agentId=item_id if kind == "user" else None,
         actor=SYSTEM,
-        data={"kind": kind, "id": item_id, "change": "updated", "version": 2},
+        data=ConfigChangedData(kind=Kind(kind), id=item_id, change="updated", version=2),
     )
 
 
@@ -37,3 +46,21 @@ def test_a_changed_user_hears_of_it_with_the_staff() -> None:
     push = push_for(config_changed("user", "u-ana"))
     assert push is not None and not push.broadcast
     assert push.user_ids == {"u-ana"} and push.roles == STAFF_ROLES
+
+
+def test_a_heartbeat_reaches_no_connection() -> None:
+    profile = AgentProfile("u-ana", "Ana", "team-1", "site-1", capacity=3, skills=(("billing", 4),))
+    state = domain.initial_state("u-ana", now=datetime(2026, 11, 25, 10, tzinfo=UTC))
+    assert push_for(heartbeat(state, profile)) is None
+
+
+def test_an_agent_state_push_is_the_documented_message() -> None:
+    now = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    before = domain.initial_state("u-ana", now=now)
+    transition = domain.login(before, session_id="ses_1", pause_codes=domain.SYSTEM_PAUSE_CODES, now=now)
+    event = _event(before, transition, SYSTEM, None)
+    push = push_for(event, ["u-sup"])
+    assert push is not None and push.user_ids == {"u-ana", "u-sup"} and push.roles == {"admin"}
+    message = AgentStatePush.model_validate(push.message)
+    assert message.state == event.data.state and message.change.command == "login"
+    assert event.data.routing.routable and event.data.session and event.data.session.sessionId == "ses_1"

@@ -106,7 +106,7 @@ def test_usages_name_every_referrer_and_field() -> None:
         (Kind.QUEUE, "q9", "Billing", "requiredSkillId"),
     ]
     assert in_use_message(Kind.SKILL, "Billing", found) == (
-        'Skill "Billing" is used by user "ann" (skills.0.skillId) and queue "Billing" (requiredSkillId); '
+        'Skill "Billing" is used by user "ann" (as a skill) and queue "Billing" (as its required skill); '
         "change or remove those first."
     )
     assert usages_of(Kind.SKILL, "k2", entries)[0].field == "skills.1.skillId"

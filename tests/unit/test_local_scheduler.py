@@ -65,7 +65,8 @@ def test_schedule_names_are_safe_and_bounded() -> None:
     assert schedule_name(None) == "logoff-no-site"
     assert schedule_name("a b/c" + "x" * 100) == ("logoff-a_b_c" + "x" * 100)[:64]
     spec = logoff_schedule("site-madrid", "Europe/Madrid")
-    assert spec.expression == MIDNIGHT and spec.payload == {"siteId": "site-madrid"}
+    assert spec.expression == MIDNIGHT and spec.payload == {"siteId": "site-madrid"} and spec.enabled
+    assert not logoff_schedule("site-madrid", "Europe/Madrid", enabled=False).enabled
 
 
 def test_the_scheduler_wakes_just_after_each_minute_starts() -> None:

@@ -46,11 +46,11 @@ STATES: dict[str, tuple[Callable[[], AgentState], bool]] = {
     "available on a chat": (on_chat, True),  # the disconnect waits as pending Away / Disconnected
     "in wrap-up": (lambda: domain.end_interaction(on_chat(), "i-1", pause_codes=CODES, now=at(30)).state, True),
     "busy back office": (lambda: available(reason="Back Office"), False),
-    "away on a break": (lambda: available(reason="Break"), False),
+    "away on a break": (lambda: available(reason="break"), False),
     "away disconnected": (lambda: disconnected(available()), False),
     "on a chat, already disconnected": (lambda: disconnected(on_chat()), False),
     "on a chat, break pending": (
-        lambda: domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(30), reason="Break").state,
+        lambda: domain.set_status(on_chat(), "Away", pause_codes=CODES, now=at(30), reason="break").state,
         False,
     ),
     "on a chat, logoff pending": (lambda: domain.logoff(on_chat(), pause_codes=CODES, now=at(30)).state, False),
@@ -70,7 +70,7 @@ def test_the_sweep_checks_only_agents_a_grace_timer_could_turn_away() -> None:
     states = [
         available("agent-available"),
         disconnected(available("agent-already-away")),
-        available("agent-on-break", reason="Break"),
+        available("agent-on-break", reason="break"),
         on_chat("agent-on-chat"),
         offline("agent-offline"),  # never listed by the logged-in index, and no candidate if it were
     ]

@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import yaml
+from jsonschema import Draft202012Validator
 
 from agentdesk.actions import ACTIONS
 from agentdesk.kernel.errors import ErrorCode
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION
+from tests.contracts import check_event, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +33,39 @@ def test_asyncapi_lists_every_action_and_the_error_codes_of_the_code() -> None:
     assert {"agent.state", "config.changed"} <= {m["name"] for m in messages.values()}
 
 
-def test_event_schema_is_valid_json_schema_with_the_envelope_fields() -> None:
+def test_event_schema_is_a_union_keyed_on_type_with_a_typed_payload_per_type() -> None:
     schema = json.loads((ROOT / "docs" / "events.schema.json").read_text())
-    assert {"eventId", "type", "version", "occurredAt", "agentId", "actor", "data"} <= set(schema["properties"])
-    assert set(schema["required"]) >= {"eventId", "type", "occurredAt", "actor"}
+    Draft202012Validator.check_schema(schema)
+    mapping = schema["discriminator"]["mapping"]
+    assert set(mapping) == {"agent.state.changed", "agent.heartbeat", "config.changed"}
+    for ref in mapping.values():
+        event = schema["$defs"][ref.rsplit("/", 1)[1]]
+        assert {"eventId", "type", "schemaVersion", "occurredAt", "agentId", "actor", "data"} <= set(
+            event["properties"]
+        )
+        assert set(event["required"]) >= {"eventId", "type", "schemaVersion", "occurredAt", "actor", "data"}
+        assert event["properties"]["schemaVersion"]["const"] == EVENT_SCHEMA_VERSION
+        assert "$ref" in event["properties"]["data"], "every type has its own data model"
+
+
+def test_the_contract_checker_refuses_what_the_documents_do_not_describe() -> None:
+    event = {
+        "eventId": "ev_1",
+        "type": "config.changed",
+        "schemaVersion": EVENT_SCHEMA_VERSION,
+        "occurredAt": "2026-11-25T10:00:00.000Z",
+        "agentId": None,
+        "actor": {"userId": "system", "role": "system"},
+        "data": {"kind": "team", "id": "t1", "change": "updated", "version": 2, "endSessions": None},
+    }
+    assert check_event(json.dumps(event)) == []
+    assert check_event(json.dumps({**event, "eventId": "evt_1"}))
+    assert check_event(json.dumps({**event, "version": 1}))
+    assert check_event(json.dumps({**event, "data": {**event["data"], "extra": 1}}))
+    assert check_event(json.dumps({**event, "type": "agent.heartbeat"}))
+    push = {"type": "config.changed", "kind": "team", "id": "t1", "change": "updated"}
+    assert check_message(push) == []
+    assert check_message({**push, "change": "renamed"})
+    assert check_message({"type": "agent.heartbeat"})
+    assert check_message({"type": "ack", "requestId": "r1", "state": {}}, "getState")
+    assert check_message({"type": "ack", "requestId": "r1", "agents": []}, "listAgentStates") == []

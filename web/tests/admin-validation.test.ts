@@ -81,6 +81,11 @@ describe("field rules", () => {
       "Use at least 12 characters (now 4). Add an upper-case letter, a digit and a symbol.",
     );
     expect(passwordProblem(`Aa1-${"x".repeat(253)}`)).toBe("Use at most 256 characters.");
+    // Cognito's symbols only (the contract's PASSWORD_PATTERN): "é" is no symbol, an inner space is one.
+    expect(passwordProblem("Correcthorse42é")).toBe("Add a symbol.");
+    expect(passwordProblem("Correct horse 42")).toBeNull();
+    expect(passwordProblem(" Correct-horse-42")).toBe("No space at either end, and no tabs or line breaks.");
+    expect(passwordProblem("Correct-horse\t42")).toBe("No space at either end, and no tabs or line breaks.");
   });
 
   it("knows IANA time zones and refuses offsets and unknown names", () => {
@@ -179,6 +184,7 @@ describe("user form", () => {
       maxConcurrent: 3,
       autoAnswer: "agent",
       outboundQueueId: null,
+      queueIds: [],
       enabled: true,
       password: GOOD_PASSWORD,
       permanentPassword: true,
@@ -206,10 +212,12 @@ describe("user form", () => {
       maxConcurrent: 7,
       autoAnswer: "on",
       outboundQueueId: "queue-sales",
+      queueIds: ["queue-general", "queue-sales"],
       enabled: false,
     };
     const body = userForm.toBody(userForm.fromItem(user), "edit");
     expect(body).toMatchObject({
+      queueIds: ["queue-general", "queue-sales"],
       enabled: false,
       role: "supervisor",
       siteId: "site-london",
@@ -217,6 +225,27 @@ describe("user form", () => {
       maxConcurrent: 7,
       autoAnswer: "on",
       outboundQueueId: "queue-sales",
+    });
+  });
+});
+
+describe("queue assignment and dispositions", () => {
+  it("user: sends the assigned queues once each, and refuses more than 50", () => {
+    const assigned = { ...userForm.empty(), name: "Ann", email: "ann@example.com", queueIds: ["q1", "q2", "q1"] };
+    expect(userForm.toBody(assigned, "edit")).toMatchObject({ queueIds: ["q1", "q2"] });
+    const many = { ...assigned, queueIds: Array.from({ length: 51 }, (_, i) => `q${i}`) };
+    expect(userForm.validate(many, "edit")["queueIds"]).toMatch(/at most 50/);
+  });
+
+  it("queue: dispositions on by default; switched off, no disposition set is sent", () => {
+    const draft = { ...queueForm.empty(), name: "Internal", dispositionSetId: "dispositions-service" };
+    expect(queueForm.toBody(draft, "create")).toMatchObject({
+      dispositionsEnabled: true,
+      dispositionSetId: "dispositions-service",
+    });
+    expect(queueForm.toBody({ ...draft, dispositionsEnabled: false }, "create")).toMatchObject({
+      dispositionsEnabled: false,
+      dispositionSetId: null,
     });
   });
 });

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   type PendingStatus,
   describePending,
+  displayedStatus,
   describeStatus,
   explainState,
   isLockedByPendingLogoff,
   isNewer,
   mergeState,
   parseAgentState,
+  parseCapacity,
   parseChange,
 } from "../src/agent/agentState";
 import { LUNCH, stateView } from "./agentStateFixtures";
@@ -41,9 +43,34 @@ describe("parseAgentState", () => {
       reason: null,
       pending: null,
       activeInteractions: 0,
+      onVoice: false,
       inWrapUp: false,
       sessionId: null,
     });
+  });
+});
+
+describe("the displayed status", () => {
+  it("is Busy for an Available agent at capacity or on a voice call, as the server shows it", () => {
+    expect(displayedStatus(stateView({ activeInteractions: 2 }), 3)).toBe("Available");
+    expect(displayedStatus(stateView({ activeInteractions: 3 }), 3)).toBe("Busy");
+    expect(displayedStatus(stateView({ activeInteractions: 1, onVoice: true }), 3)).toBe("Busy");
+    expect(displayedStatus(stateView({ activeInteractions: 5 }))).toBe("Busy"); // the default capacity, 5
+  });
+
+  it("leaves every other status as it is", () => {
+    expect(displayedStatus(stateView({ status: "Away", reason: LUNCH, activeInteractions: 9 }), 1)).toBe("Away");
+    expect(displayedStatus(stateView({ status: "Offline", activeInteractions: 0 }), 1)).toBe("Offline");
+  });
+
+  it("reads a capacity only when it is a whole number from 1 to 20", () => {
+    expect([parseCapacity(4), parseCapacity(0), parseCapacity(21), parseCapacity("4"), parseCapacity(2.5)]).toEqual([
+      4,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 

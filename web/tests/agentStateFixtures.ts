@@ -14,6 +14,7 @@ export function stateView(overrides: Partial<AgentState> = {}): AgentState {
     loginAt: "2026-03-02T09:00:00.000Z",
     pending: null,
     activeInteractions: 0,
+    onVoice: false,
     inWrapUp: false,
     version: 1,
     ...overrides,

@@ -64,6 +64,17 @@ describe("OwnStateFeed", () => {
     expect(feed.current).toMatchObject({ connected: true, state: { version: 2 }, error: null });
   });
 
+  it("keeps the capacity getState reports, for the displayed status", async () => {
+    sockets.latest.accept();
+    reply(sockets.latest, { state: stateView({ version: 2 }), capacity: 3 });
+    await settle();
+    expect(feed.current.capacity).toBe(3);
+    const busy = feed.setStatus("Busy", "outbound-call");
+    reply(sockets.latest, { state: stateView({ version: 3, status: "Busy" }), capacity: null });
+    await busy;
+    expect(feed.current).toMatchObject({ capacity: 3, state: { version: 3 } });
+  });
+
   it("follows pushes with a newer version and ignores older ones and other agents", async () => {
     sockets.latest.accept();
     reply(sockets.latest, { state: stateView({ version: 2 }) });

@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { AgentStatus } from "../src/agent/agentState";
-import { countByStatus, mergeRosterState, parseRoster, replaceRoster, type RosterRow } from "../src/wallboard/roster";
+import {
+  countByStatus,
+  mergeRosterState,
+  parseRoster,
+  replaceRoster,
+  type RosterRow,
+  shownStatus,
+} from "../src/wallboard/roster";
 import { LUNCH, stateView } from "./agentStateFixtures";
 
 function row(agentId: string, name: string, version: number, status: AgentStatus = "Available"): RosterRow {
-  return { name, teamId: "team-care", state: stateView({ agentId, version, status }) };
+  return { name, teamId: "team-care", capacity: 5, skills: [], state: stateView({ agentId, version, status }) };
 }
 
 describe("parseRoster", () => {
@@ -20,6 +27,35 @@ describe("parseRoster", () => {
       ["a3", "a3", null],
     ]);
     expect(parseRoster({ agents: [] })).toBeNull();
+  });
+
+  it("reads each agent's max capacity and skills with their proficiency", () => {
+    const skills = [
+      { skillId: "skill-billing", name: "Billing", proficiency: 5 },
+      { skillId: "skill-gone", name: "", proficiency: 2 },
+      { skillId: 7, proficiency: 1 },
+    ];
+    const [ana, ben] = parseRoster([
+      { ...stateView({ agentId: "a1" }), name: "Ana", teamId: null, capacity: 3, skills },
+      { ...stateView({ agentId: "a2" }), name: "Ben", teamId: null },
+    ]) ?? [];
+    expect(ana?.capacity).toBe(3);
+    expect(ana?.skills).toEqual([
+      { skillId: "skill-billing", name: "Billing", proficiency: 5 },
+      { skillId: "skill-gone", name: "skill-gone", proficiency: 2 },
+    ]);
+    expect([ben?.capacity, ben?.skills]).toEqual([5, []]);
+  });
+});
+
+describe("shownStatus", () => {
+  it("shows Busy for an Available agent at the row's capacity, also after a push", () => {
+    const full = { ...row("a1", "Ana", 1), capacity: 2 };
+    expect(shownStatus({ ...full, state: stateView({ agentId: "a1", activeInteractions: 1 }) })).toBe("Available");
+    const pushed = mergeRosterState([full], stateView({ agentId: "a1", version: 2, activeInteractions: 2 })).rows;
+    expect(pushed[0]?.capacity).toBe(2);
+    expect(shownStatus(pushed[0] as RosterRow)).toBe("Busy");
+    expect(countByStatus(pushed)).toEqual({ Available: 0, Busy: 1, Away: 0, Offline: 0 });
   });
 });
 

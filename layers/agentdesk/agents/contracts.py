@@ -42,13 +42,32 @@ class AgentStateView(BaseModel):
     loginAt: str | None
     pending: PendingView | None
     activeInteractions: int
+    onVoice: bool = Field(description="On a voice call, which takes the agent's full capacity")
     inWrapUp: bool
     version: int = Field(description="Grows by one on every change; apply a pushed state only if newer")
 
 
+class SkillLevel(BaseModel):
+    """A skill the agent has, with their proficiency (1-5; higher gets priority routing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skillId: str
+    name: str = Field(description="The skill's name (its id if the skill is gone)")
+    proficiency: int = Field(ge=1, le=5)
+
+
 class WallboardRow(AgentStateView):
+    """An agent on the wallboard: the state, and who the agent is (seed: the agent list)."""
+
     name: str
     teamId: str | None
+    capacity: int = Field(ge=1, le=20, description="The user's maxConcurrent: conversations at once")
+    skills: list[SkillLevel]
+    displayedStatus: StatusName = Field(
+        description="What every view shows: Busy when Available at capacity or on a voice call, else `status`. "
+        "A pushed state carries no capacity: views work it out from the row's `capacity` and the state"
+    )
 
 
 class ChangeSummary(BaseModel):
@@ -75,6 +94,12 @@ class AgentStatePush(BaseModel):
 
 class StateReply(BaseModel):
     state: AgentStateView
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=20,
+        description="The agent's maxConcurrent on getState (null on other acks): the toolbar shows Busy at capacity",
+    )
 
 
 class WallboardReply(BaseModel):

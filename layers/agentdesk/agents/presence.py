@@ -71,8 +71,14 @@ def sweep_candidates(states: Iterable[agent_state_domain.AgentState]) -> list[st
 
 def sweep() -> dict[str, int]:
     """The periodic safety net: start the grace timer of every candidate with no connection that can still be
-    open and no timer running. Returns how many agents were logged in, checked, and given a timer."""
+    open and no timer running; and write an `agent.heartbeat` of every logged-in agent for the event stream.
+    Returns how many agents were logged in, checked, and given a timer, and how many heartbeats were written."""
     states = agents.logged_in_states()
+    heartbeats = 0
+    try:
+        heartbeats = agent_state.write_heartbeats(states)
+    except Exception:  # the heartbeats are a snapshot for the stream; the safety net must run without them
+        logger.exception("presence sweep could not write the heartbeats")
     candidates = sweep_candidates(states)
     started = 0
     failed = 0
@@ -86,4 +92,10 @@ def sweep() -> dict[str, int]:
         except Exception:  # one agent that cannot be checked must not stop the sweep for everyone else
             failed += 1
             logger.exception("presence sweep could not check an agent", extra={"agentId": agent_id})
-    return {"loggedIn": len(states), "checked": len(candidates), "started": started, "failed": failed}
+    return {
+        "loggedIn": len(states),
+        "checked": len(candidates),
+        "started": started,
+        "failed": failed,
+        "heartbeats": heartbeats,
+    }

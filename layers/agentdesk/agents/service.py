@@ -11,19 +11,29 @@ decided again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, cast
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
-from agentdesk.agents import domain
+from agentdesk.agents import domain, events
 from agentdesk.agents import store as agents
-from agentdesk.agents.contracts import StateReply, WallboardReply
+from agentdesk.agents.contracts import (
+    AgentStateView,
+    PendingView,
+    ReasonView,
+    SkillLevel,
+    StateReply,
+    WallboardReply,
+    WallboardRow,
+)
+from agentdesk.agents.contracts import StatusName as ShownStatus
+from agentdesk.agents.domain.moments import parse_time
 from agentdesk.config import directory
-from agentdesk.config.directory import Directory
+from agentdesk.config.directory import AgentProfile, Directory
 from agentdesk.kernel import clock, ids
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
-from agentdesk.kernel.events import SYSTEM, Actor, DomainEvent
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, SYSTEM, Actor, new_event_id
 from agentdesk.kernel.identity import Principal, Role
 from agentdesk.realtime.dispatch import action, require_role
 from agentdesk.realtime.envelope import ActionRequest
@@ -31,42 +41,140 @@ from agentdesk.realtime.envelope import ActionRequest
 ATTEMPTS = 3
 
 Decide = Callable[[domain.AgentState, Directory], domain.Transition]
+_RECORDS: TypeAdapter[events.AttendanceRecord] = TypeAdapter(events.AttendanceRecord)
 
 
 # --- the write path shared by every command -------------------------------------------------------------
 
 
-def state_view(state: domain.AgentState) -> dict[str, Any]:
+def state_of(state: domain.AgentState) -> AgentStateView:
     """What clients see of an agent's state (the toolbar and the wallboard)."""
-    return {
-        "agentId": state.agent_id,
-        "status": state.status.value,
-        "reason": state.reason.to_dict() if state.reason else None,
-        "since": state.since if state.version else None,  # an agent never logged in has no "since"
-        "sessionId": state.session_id,
-        "loginAt": state.login_at,
-        "pending": state.pending.to_dict() if state.pending else None,
-        "activeInteractions": state.active_interactions,
-        "inWrapUp": state.in_wrap_up,
-        "version": state.version,
-    }
+    return AgentStateView(
+        agentId=state.agent_id,
+        status=_status(state.status),
+        reason=_reason(state.reason),
+        since=state.since if state.version else None,  # an agent never logged in has no "since"
+        sessionId=state.session_id,
+        loginAt=state.login_at,
+        pending=PendingView.model_validate(state.pending.to_dict()) if state.pending else None,
+        activeInteractions=state.active_interactions,
+        onVoice=state.on_voice,
+        inWrapUp=state.in_wrap_up,
+        version=state.version,
+    )
 
 
-def _event(transition: domain.Transition, actor: Actor) -> DomainEvent:
+def state_view(state: domain.AgentState) -> dict[str, Any]:
+    return state_of(state).model_dump(mode="json")
+
+
+def _status(status: domain.Status) -> ShownStatus:
+    return status.value
+
+
+def _reason(reason: domain.Reason | None) -> ReasonView | None:
+    return ReasonView(code=reason.code, label=reason.label, productive=reason.productive) if reason else None
+
+
+def _seconds(since: str | None, until: str) -> float | None:
+    if since is None:
+        return None
+    return max(0.0, (parse_time(until) - parse_time(since)).total_seconds())
+
+
+def _configuration(profile: AgentProfile | None) -> events.AgentConfiguration | None:
+    if profile is None:
+        return None
+    return events.AgentConfiguration(
+        name=profile.name,
+        teamId=profile.team_id,
+        siteId=profile.site_id,
+        capacity=profile.capacity,
+        skills=[events.SkillProficiency(skillId=skill, proficiency=level) for skill, level in profile.skills],
+        autoAnswer=cast(Literal["on", "off", "agent"], profile.auto_answer),
+    )
+
+
+def _routing(state: domain.AgentState, profile: AgentProfile | None) -> events.Routing:
+    capacity = profile.capacity if profile else domain.DEFAULT_CAPACITY
+    return events.Routing(
+        routable=domain.can_receive(state, capacity),
+        notRoutableReason=domain.why_not_receiving(state, capacity),
+    )
+
+
+def _event(
+    previous: domain.AgentState, transition: domain.Transition, actor: Actor, profile: AgentProfile | None
+) -> events.AgentStateChanged:
     change = transition.event
     assert change is not None
-    return DomainEvent(
-        eventId=ids.new_id("ev_"),
-        type=change.EVENT_TYPE,
+    state = transition.state
+    session_id = state.session_id or change.session_id
+    session = None
+    if session_id is not None:
+        closed = state.session_id is None  # a logoff closed the session the change happened in
+        session = events.Session(
+            sessionId=session_id,
+            loginAt=previous.login_at if closed else state.login_at,
+            endedAt=change.occurred_at if closed else None,
+        )
+    since = previous.since if previous.version else None
+    return events.AgentStateChanged(
+        eventId=new_event_id(),
+        type="agent.state.changed",
+        schemaVersion=EVENT_SCHEMA_VERSION,
         occurredAt=change.occurred_at,
         agentId=change.agent_id,
         actor=actor,
-        data={
-            "state": state_view(transition.state),
-            "change": change.to_dict(),
-            "records": [{"type": fact.EVENT_TYPE, **fact.to_dict()} for fact in transition.records],
-        },
+        data=events.AgentStateChangedData(
+            state=state_of(state),
+            change=events.StateChange.model_validate(change.to_dict()),
+            records=[
+                _RECORDS.validate_python({"type": fact.EVENT_TYPE, **fact.to_dict()}) for fact in transition.records
+            ],
+            previous=events.PreviousState(
+                status=_status(previous.status),
+                reason=_reason(previous.reason),
+                since=since,
+                secondsInState=_seconds(since, change.occurred_at),
+            ),
+            session=session,
+            configuration=_configuration(profile),
+            routing=_routing(state, profile),
+        ),
     )
+
+
+def heartbeat(state: domain.AgentState, profile: AgentProfile | None) -> events.AgentHeartbeat:
+    """The periodic snapshot of a logged-in agent (written by the presence sweep)."""
+    now = clock.iso()
+    session = None
+    if state.session_id is not None:
+        session = events.Session(sessionId=state.session_id, loginAt=state.login_at, endedAt=None)
+    return events.AgentHeartbeat(
+        eventId=new_event_id(),
+        type="agent.heartbeat",
+        schemaVersion=EVENT_SCHEMA_VERSION,
+        occurredAt=now,
+        agentId=state.agent_id,
+        actor=SYSTEM,
+        data=events.AgentHeartbeatData(
+            state=state_of(state),
+            secondsInState=_seconds(state.since, now) or 0.0,
+            session=session,
+            configuration=_configuration(profile),
+            routing=_routing(state, profile),
+        ),
+    )
+
+
+def write_heartbeats(states: Iterable[domain.AgentState]) -> int:
+    """One `agent.heartbeat` per logged-in agent, through the outbox (so it reaches Kinesis, never a push).
+    Returns how many were written."""
+    config = directory.current()
+    written = [heartbeat(state, config.profile(state.agent_id)) for state in states if state.logged_in]
+    agents.save_events(written)
+    return len(written)
 
 
 def read(agent_id: str) -> tuple[agents.StoredState, Directory]:
@@ -115,7 +223,8 @@ def apply(
         if not transition.changed:
             return transition.state
         try:
-            agents.save_transition(stored, transition, _event(transition, actor), config.site_of(agent_id))
+            event = _event(stored.state, transition, actor, config.profile(agent_id))
+            agents.save_transition(stored, transition, event, config.site_of(agent_id))
         except AgentDeskError as exc:
             if exc.code is ErrorCode.CONFLICT and attempt < ATTEMPTS - 1:
                 stored = agents.load_state(agent_id)
@@ -192,8 +301,8 @@ class ListAgentStates(ActionRequest):
     action: Literal["listAgentStates"]
 
 
-def _ack(state: domain.AgentState) -> dict[str, Any]:
-    return {"state": state_view(state)}
+def _ack(state: domain.AgentState, capacity: int | None = None) -> dict[str, Any]:
+    return StateReply(state=state_of(state), capacity=capacity).model_dump(mode="json")
 
 
 @action(
@@ -277,7 +386,8 @@ def get_state(principal: Principal, request: GetState) -> dict[str, Any]:
     caller = authorized(config, principal, "getState")
     if agent_id != caller.user_id:
         _in_scope(caller, agent_id, config)  # only a supervisor (as the directory says) of this agent
-    return _ack(stored.state)
+    profile = config.profile(agent_id)
+    return _ack(stored.state, profile.capacity if profile else None)
 
 
 @action(
@@ -348,8 +458,22 @@ def list_agent_states(principal: Principal, _request: ListAgentStates) -> dict[s
     rows = []
     for profile in profiles:
         state = states.get(profile.agent_id) or domain.initial_state(profile.agent_id, now=now)
-        rows.append({**state_view(state), "name": profile.name, "teamId": profile.team_id})
-    return {"agents": rows}
+        shown = domain.displayed_status(state.status, state.active_interactions, profile.capacity, voice=state.on_voice)
+        skills = [
+            SkillLevel(skillId=skill, name=config.skill_names.get(skill, skill), proficiency=level)
+            for skill, level in profile.skills
+        ]
+        rows.append(
+            WallboardRow(
+                **state_of(state).model_dump(),
+                name=profile.name,
+                teamId=profile.team_id,
+                capacity=profile.capacity,
+                skills=skills,
+                displayedStatus=_status(shown),
+            )
+        )
+    return WallboardReply(agents=rows).model_dump(mode="json")
 
 
 # --- system commands (state machines) ---------------------------------------------------------------------

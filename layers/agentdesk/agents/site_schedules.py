@@ -1,16 +1,25 @@
 """Keeps the midnight logoff schedules in step with the sites: driven by `config.changed` events, so a
-site created, moved to another time zone or deleted gets its schedule created, moved or removed."""
+site created, moved to another time zone or deleted gets its schedule created, moved or removed; and
+with the settings: their default time zone moves the schedule of agents without a site, and
+`autoLogoffAtMidnight` enables or disables every schedule."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agentdesk.agents.domain.schedules import affects_schedules, logoff_schedule, schedule_name
+from agentdesk.agents.domain.schedules import LogoffSchedule, affects_schedules, logoff_schedule, schedule_name
+from agentdesk.config import directory
 from agentdesk.config import store as config_store
+from agentdesk.config.events import ConfigChanged
+from agentdesk.events import Event
 from agentdesk.kernel import schedules
-from agentdesk.kernel.events import DomainEvent
 
 STATE_MACHINE = "scheduled-logoff"
+
+
+def _put(spec: LogoffSchedule) -> dict[str, Any]:
+    schedules.upsert(spec.name, spec.expression, spec.time_zone, STATE_MACHINE, spec.payload, enabled=spec.enabled)
+    return {"siteId": spec.site_id, "schedule": spec.name, "timeZone": spec.time_zone, "enabled": spec.enabled}
 
 
 def sync_site(site_id: str) -> dict[str, Any]:
@@ -18,21 +27,26 @@ def sync_site(site_id: str) -> dict[str, Any]:
     if site is None:
         schedules.delete(schedule_name(site_id))
         return {"siteId": site_id, "schedule": None}
-    spec = logoff_schedule(site_id, site.timeZone)
-    schedules.upsert(spec.name, spec.expression, spec.time_zone, STATE_MACHINE, spec.payload)
-    return {"siteId": site_id, "schedule": spec.name, "timeZone": spec.time_zone}
+    return _put(logoff_schedule(site_id, site.timeZone, enabled=directory.auto_logoff_at_midnight()))
 
 
 def sync_default() -> dict[str, Any]:
     """The schedule of agents without a site follows the settings' default time zone."""
-    spec = logoff_schedule(None, config_store.workspace_settings().defaultTimeZone)
-    schedules.upsert(spec.name, spec.expression, spec.time_zone, STATE_MACHINE, spec.payload)
-    return {"siteId": None, "schedule": spec.name, "timeZone": spec.time_zone}
+    settings = config_store.workspace_settings(consistent=True)
+    return _put(logoff_schedule(None, settings.defaultTimeZone, enabled=settings.autoLogoffAtMidnight))
 
 
-def on_event(event: DomainEvent) -> dict[str, Any] | None:
-    if event.type != "config.changed" or not affects_schedules(str(event.data.get("kind"))):
+def sync_settings() -> dict[str, Any]:
+    """After a settings change: the siteless schedule, and every site's (`autoLogoffAtMidnight` is global)."""
+    default = sync_default()
+    for site in config_store.sites():
+        _put(logoff_schedule(site.id, site.timeZone, enabled=default["enabled"]))
+    return default
+
+
+def on_event(event: Event) -> dict[str, Any] | None:
+    if not isinstance(event, ConfigChanged) or not affects_schedules(event.data.kind.value):
         return None
-    if event.data["kind"] == "site":
-        return sync_site(str(event.data["id"]))
-    return sync_default()
+    if event.data.kind.value == "site":
+        return sync_site(event.data.id)
+    return sync_settings()

@@ -33,7 +33,7 @@ from agentdesk.kernel import clock
 from agentdesk.kernel.binding import bind
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import DomainEvent
-from agentdesk.kernel.unit_of_work import Cancelled, UnitOfWork
+from agentdesk.kernel.unit_of_work import MAX_OPERATIONS, Cancelled, UnitOfWork
 
 STATE = "state"
 PRESENCE = "presence"
@@ -156,7 +156,7 @@ def _record_item(fact: domain.Fact) -> AgentItem | None:
 
 
 def save_transition(
-    previous: StoredState, transition: domain.Transition, event: DomainEvent, site_id: str | None
+    previous: StoredState, transition: domain.Transition, event: DomainEvent[Any], site_id: str | None
 ) -> None:
     """Write the new state, its event and its records atomically; CONFLICT if the state moved meanwhile."""
     model = _model()
@@ -181,6 +181,15 @@ def save_transition(
         raise AgentDeskError(
             ErrorCode.CONFLICT, "The agent's state changed at the same moment; read it again and retry."
         ) from exc
+
+
+def save_events(events: Sequence[DomainEvent[Any]]) -> None:
+    """Events that change no state (heartbeats) into the outbox, as many per transaction as fit."""
+    for start in range(0, len(events), MAX_OPERATIONS):
+        work = UnitOfWork(_connection())
+        for number, event in enumerate(events[start : start + MAX_OPERATIONS]):
+            work.event(event, f"event:{number}")
+        work.commit()
 
 
 def _connection() -> PynamoConnection:

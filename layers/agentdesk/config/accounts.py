@@ -20,7 +20,7 @@ GROUPS: dict[Role, str] = {role: group for group, role in GROUP_ROLES.items()}
 
 
 def _cognito() -> tuple[Any, str]:
-    return aws.client("cognito-idp"), get_settings().user_pool_id
+    return aws.client("cognito-idp"), get_settings().require("user_pool_id")
 
 
 def _refusal(exc: ClientError) -> AgentDeskError | None:

@@ -52,6 +52,14 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data: object) -> object:
+        """5.0 is the integer 5, as in JSON Schema; "5", true and 5.5 stay refused where an integer is due."""
+        if not isinstance(data, dict):
+            return data
+        return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
+
 
 class Document(BaseModel):
     """Base of every response body."""
@@ -103,8 +111,17 @@ Description = Annotated[str, StringConstraints(max_length=500, pattern=rf"^[^{_H
 ConfigId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_time_zone)]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]{1,63}$")]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+# White space spelled out: Python, Rust (pydantic) and JSON Schema (ECMA) regexes each mean something else by \s.
+_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+Email = Annotated[str, StringConstraints(max_length=254, pattern=rf"^[^@{_SPACE}]+@[^@{_SPACE}]+\.[^@{_SPACE}]+$")]
+# The user pool's policy (infra/cloud/auth.py, infra/local/provision.py): 12+ characters with an upper- and a
+# lower-case letter, a digit and one of Cognito's symbols; no leading or trailing space. Look-aheads need
+# Python's regex engine (UserCreate says so).
+PASSWORD_PATTERN = r"^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])(?=.*[\^$*.\[\]{}()?\"!@#%&/\\,><':;|_~`=+ -])\S(?:.*\S)?$"  # noqa: S105 - a pattern
+Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=PASSWORD_PATTERN)]
+PATTERN_MESSAGES[PASSWORD_PATTERN] = (
+    "needs an upper- and a lower-case letter, a digit and a symbol, and no space at either end."
+)
 MessageBody = Annotated[
     str, StringConstraints(min_length=1, max_length=2000, pattern=TEXT_PATTERN), AfterValidator(_template)
 ]
@@ -198,7 +215,19 @@ class QueueInput(Body):
     offerTimeoutSeconds: StrictInt | None = Field(
         default=None, ge=5, le=600, description="null: the settings' defaultOfferTimeoutSeconds."
     )
-    dispositionSetId: ConfigId | None = Field(default=None, description="null: the settings' defaultDispositionSetId.")
+    dispositionsEnabled: StrictBool = Field(
+        default=True,
+        description="false: the queue's interactions end without a disposition (and dispositionSetId must be null).",
+    )
+    dispositionSetId: ConfigId | None = Field(
+        default=None, description="null: the settings' defaultDispositionSetId (when dispositions are enabled)."
+    )
+
+    @model_validator(mode="after")
+    def _no_set_without_dispositions(self) -> QueueInput:
+        if not self.dispositionsEnabled and self.dispositionSetId is not None:
+            raise ValueError("dispositionSetId must be null when dispositionsEnabled is false.")
+        return self
 
 
 class Queue(QueueInput, Stored):
@@ -335,6 +364,11 @@ class UserInput(Body):
     maxConcurrent: StrictInt = Field(default=5, ge=1, le=20, description="Concurrent conversations; voice counts 1.")
     autoAnswer: AutoAnswer = Field(default=AutoAnswer.AGENT, description="agent: the agent chooses.")
     outboundQueueId: ConfigId | None = Field(default=None, description="Queue of outbound interactions.")
+    queueIds: list[ConfigId] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The queues the user takes interactions from (each must exist; routing will read them).",
+    )
     enabled: StrictBool = Field(
         default=True,
         description="false: the user cannot sign in, is logged off, and their open sessions end at once.",
@@ -347,12 +381,23 @@ class UserInput(Body):
             raise ValueError(f"skills lists {', '.join(repeated)} more than once.")
         return self
 
+    @model_validator(mode="after")
+    def _unique_queues(self) -> UserInput:
+        repeated = duplicates(self.queueIds)
+        if repeated:
+            raise ValueError(f"queueIds lists {', '.join(repeated)} more than once.")
+        return self
+
 
 class UserCreate(UserInput):
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")  # the password pattern looks ahead
+
     username: Username = Field(description="Sign-in name; cannot be changed later.")
     password: Password | None = Field(
         default=None,
-        description="Omit to let Cognito generate a temporary password (sent by email unless sendInvitation "
+        description="The user pool's policy: at least 12 characters with an upper- and a lower-case letter, a "
+        "digit and a symbol (^ $ * . [ ] { } ( ) ? \" ! @ # % & / \\ , > < ' : ; | _ ~ ` = + - or an inner "
+        "space). Omit to let Cognito generate a temporary password (sent by email unless sendInvitation "
         "is false). Never returned.",
     )
     permanentPassword: StrictBool = Field(
@@ -407,6 +452,13 @@ class WorkspaceSettings(WorkspaceSettingsInput):
 # --- errors ----------------------------------------------------------------------------------------
 
 
+class Problem(Document):
+    """One thing wrong with a request."""
+
+    field: str = Field(description="The body field (a dotted path such as skills.0.proficiency), parameter or header.")
+    message: str = Field(description="For people; may change.")
+
+
 class ErrorDetail(Document):
     code: ErrorCode
     message: str = Field(description="For people; may change. Program against `code`.")
@@ -414,9 +466,23 @@ class ErrorDetail(Document):
     retryAfterSeconds: StrictInt | None = Field(
         default=None, ge=1, description="RATE_LIMITED only: wait this long before trying again (as Retry-After)."
     )
+    problems: list[Problem] | None = Field(
+        default=None,
+        min_length=1,
+        description="BAD_REQUEST for a malformed body or parameter: every problem at once (`field` and `message` "
+        "above name the first).",
+    )
 
 
 class ErrorResponse(Document):
     """Every refusal: a stable code, a readable message and, where known, the field at fault."""
 
     error: ErrorDetail
+
+
+class GatewayMessage(Document):
+    """What API Gateway answers itself, before the API runs (it cannot be given the API's shape): 401 from
+    its JWT authorizer ("Unauthorized"), 404 when no route matches ("Not Found"), 429 when the whole API is
+    over its stage limit ("Too Many Requests"), 500 when the function failed ("Internal Server Error")."""
+
+    message: str

@@ -1,14 +1,12 @@
 """The configuration a new installation starts with, and the demo setup of the local stack.
 
-`install_defaults()` creates the default pause codes (DESIGN §4) that do not exist yet; `seed_demo(...)`
-does that too and adds a realistic contact centre around the demo users the local stack created in
-Cognito. Both are idempotent: items have fixed ids, and an item that exists (or whose name is taken) is
-left as it is, so they can run on every start.
+`install_defaults()` creates the default pause codes (defined once, in `agents.domain.pause_codes`) that
+do not exist yet; `seed_demo(...)` does that too and adds a realistic contact centre around the demo users
+the local stack created in Cognito. Both are idempotent: items have fixed ids, and an item that exists (or
+whose name is taken) is left as it is, so they can run on every start.
 
-Productive or not (reports count productive time): Break, Lunch and Technical Issue are unproductive —
-the agent can do no work; Training and Meeting are productive — planned work time the centre pays for
-and wants to see as such; Wrap-up (system) is productive — it is part of handling an interaction;
-Disconnected (system, set when the agent's last connection is lost) is unproductive.
+Ids of the defaults never change: an installation that has a code keeps it as it is (an admin may have
+relabelled it), so there is nothing to migrate and nothing is duplicated.
 """
 
 from __future__ import annotations
@@ -18,8 +16,8 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
 
+from agentdesk.agents.domain.pause_codes import DEFAULT_PAUSE_CODES
 from agentdesk.config import store
-from agentdesk.config.api import new_integration_key
 from agentdesk.config.contracts import (
     CannedMessageInput,
     DispositionSetInput,
@@ -33,38 +31,17 @@ from agentdesk.config.contracts import (
     WorkspaceSettingsInput,
 )
 from agentdesk.config.domain.rules import (
-    DISCONNECTED_PAUSE_CODE_ID,
     SETTINGS_ID,
-    WRAP_UP_PAUSE_CODE_ID,
     Kind,
     PauseStatus,
     key_hash,
     key_prefix,
     references_of,
 )
+from agentdesk.config.service import new_integration_key
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import SYSTEM, Actor
 from agentdesk.kernel.identity import Role
-
-
-@dataclass(frozen=True)
-class DefaultPauseCode:
-    id: str
-    label: str
-    status: PauseStatus
-    productive: bool
-    system: bool = False
-
-
-DEFAULT_PAUSE_CODES: tuple[DefaultPauseCode, ...] = (
-    DefaultPauseCode("break", "Break", PauseStatus.AWAY, productive=False),
-    DefaultPauseCode("lunch", "Lunch", PauseStatus.AWAY, productive=False),
-    DefaultPauseCode("training", "Training", PauseStatus.AWAY, productive=True),
-    DefaultPauseCode("meeting", "Meeting", PauseStatus.AWAY, productive=True),
-    DefaultPauseCode("technical-issue", "Technical Issue", PauseStatus.AWAY, productive=False),
-    DefaultPauseCode(WRAP_UP_PAUSE_CODE_ID, "Wrap-up", PauseStatus.BUSY, productive=True, system=True),
-    DefaultPauseCode(DISCONNECTED_PAUSE_CODE_ID, "Disconnected", PauseStatus.AWAY, productive=False, system=True),
-)
 
 
 def _put(kind: Kind, item_id: str, document: dict[str, Any], actor: Actor) -> bool:
@@ -83,8 +60,8 @@ def _put(kind: Kind, item_id: str, document: dict[str, Any], actor: Actor) -> bo
 def install_defaults(actor: Actor = SYSTEM) -> list[str]:
     """Create the default pause codes that are missing; returns the ids created."""
     created = []
-    for code in DEFAULT_PAUSE_CODES:
-        body = PauseCodeInput(label=code.label, status=code.status, productive=code.productive)
+    for code in DEFAULT_PAUSE_CODES.values():
+        body = PauseCodeInput(label=code.label, status=PauseStatus(code.status.value), productive=code.productive)
         if _put(Kind.PAUSE_CODE, code.id, body.model_dump(mode="json") | {"system": code.system}, actor):
             created.append(code.id)
     return created
@@ -212,7 +189,7 @@ def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
         setup.created += _put(kind, item_id, document, actor)
 
     setup.created += len(install_defaults(actor))
-    setup.ids[Kind.PAUSE_CODE.value] = [code.id for code in DEFAULT_PAUSE_CODES]
+    setup.ids[Kind.PAUSE_CODE.value] = list(DEFAULT_PAUSE_CODES)
     for site_id, name, zone in SITES:
         put(Kind.SITE, site_id, SiteInput(name=name, timeZone=zone).model_dump(mode="json"))
     for skill_id, name, description in SKILLS:
@@ -246,7 +223,12 @@ def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
         skills = [{"skillId": skill, "proficiency": level} for skill, level in next(profiles)]
         site_id = next(sites)[0]
         outbound = "queue-sales" if any(s["skillId"] == "skill-sales" for s in skills) else None
-        profile = _profile(agent, team_id=next(teams)[0], site_id=site_id, skills=skills, outbound=outbound)
+        # the general queue, and the queue of each skill the agent has
+        skilled = {s["skillId"] for s in skills}
+        queue_ids = [queue_id for queue_id, _, skill, _, _ in QUEUES if skill is None or skill in skilled]
+        profile = _profile(
+            agent, team_id=next(teams)[0], site_id=site_id, skills=skills, outbound=outbound, queue_ids=queue_ids
+        )
         put(Kind.USER, agent.user_id, profile)
 
     key = new_integration_key()
@@ -266,6 +248,7 @@ def _profile(
     site_id: str | None = None,
     skills: list[dict[str, Any]] | None = None,
     outbound: str | None = None,
+    queue_ids: list[str] | None = None,
 ) -> dict[str, Any]:
     profile = UserInput.model_validate(
         {
@@ -276,6 +259,7 @@ def _profile(
             "siteId": site_id,
             "skills": skills or [],
             "outboundQueueId": outbound,
+            "queueIds": queue_ids or [],
         }
     )
     return profile.model_dump(mode="json") | {"username": user.username}

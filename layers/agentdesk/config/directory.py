@@ -24,7 +24,7 @@ from typing import Any
 
 from agentdesk.agents import domain
 from agentdesk.config import store as config_store
-from agentdesk.config.contracts import PauseCode, Team, User
+from agentdesk.config.contracts import PauseCode, Skill, Team, User
 from agentdesk.config.domain import access
 from agentdesk.config.store import ConfigVersion
 from agentdesk.kernel.aws import endpoint
@@ -40,6 +40,9 @@ class AgentProfile:
     site_id: str | None
     role: Role = Role.AGENT
     enabled: bool = True
+    capacity: int = domain.DEFAULT_CAPACITY  # maxConcurrent
+    skills: tuple[tuple[str, int], ...] = ()  # (skill id, proficiency 1-5)
+    auto_answer: str = "agent"  # on | off | agent (the agent chooses)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Directory:
     supervisors: Mapping[str, frozenset[str]] = field(default_factory=dict)  # user id -> their team's supervisors
     supervised: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supervisor id -> users of their teams
     deleted: frozenset[str] = frozenset()  # ids of deleted users (their profiles are archived)
+    skill_names: Mapping[str, str] = field(default_factory=dict)  # skill id -> name (the wallboard's skills)
 
     def authorize(self, claimed: Principal) -> Principal:
         """The caller as this directory has them (role, name), or UNAUTHORIZED when deleted or disabled."""
@@ -94,6 +98,7 @@ def build(
     users: Iterable[User],
     teams: Iterable[Team],
     deleted: Iterable[str] = (),
+    skills: Iterable[Skill] = (),
 ) -> Directory:
     """The directory of these pause codes, users and teams (no I/O: `load` reads them)."""
     configured = {
@@ -109,7 +114,20 @@ def build(
     }
     # A configured Wrap-up or Disconnected relabels the system's own code.
     pause_codes = {**domain.SYSTEM_PAUSE_CODES, **configured}
-    profiles = {u.id: AgentProfile(u.id, u.name, u.teamId, u.siteId, Role(str(u.role)), u.enabled) for u in users}
+    profiles = {
+        u.id: AgentProfile(
+            u.id,
+            u.name,
+            u.teamId,
+            u.siteId,
+            Role(str(u.role)),
+            u.enabled,
+            capacity=u.maxConcurrent,
+            skills=tuple((level.skillId, level.proficiency) for level in u.skills),
+            auto_answer=str(u.autoAnswer),
+        )
+        for u in users
+    }
     team_supervisors = {t.id: frozenset(t.supervisorIds) for t in teams}
     supervisors: dict[str, frozenset[str]] = {}
     supervised: dict[str, set[str]] = {}
@@ -126,17 +144,20 @@ def build(
         supervisors=MappingProxyType(supervisors),
         supervised=MappingProxyType({lead: frozenset(ids) for lead, ids in supervised.items()}),
         deleted=frozenset(deleted),
+        skill_names=MappingProxyType({skill.id: skill.name for skill in skills}),
     )
 
 
 def load(version: ConfigVersion) -> Directory:
-    """Read the directory now (four strongly consistent queries: pause codes, users, teams, deleted users)."""
+    """Read the directory now (five strongly consistent queries: pause codes, users, teams, deleted users,
+    skills)."""
     return build(
         version,
         config_store.pause_codes(),
         config_store.agent_profiles(),
         config_store.teams(),
         config_store.deleted_user_ids(),
+        config_store.skills(),
     )
 
 
@@ -149,7 +170,7 @@ def at(version: ConfigVersion) -> Directory:
     exactly this version of this table, else loaded now and kept for the next command."""
     global _cached
     settings = get_settings()
-    key = (settings.config_table, settings.region, endpoint(), version.number, version.change_id)
+    key = (settings.require("config_table"), settings.region, endpoint(), version.number, version.change_id)
     cached = _cached
     if version.change_id is not None and cached is not None and cached[0] == key:
         return cached[1]
@@ -208,3 +229,8 @@ def agents_visible_to(principal: Principal) -> list[AgentProfile]:
 
 def presence_grace_seconds() -> int:
     return int(config_store.workspace_settings().presenceGraceSeconds)
+
+
+def auto_logoff_at_midnight() -> bool:
+    """Whether the settings' midnight logoff is on (read consistently: a switch-off holds at once)."""
+    return bool(config_store.workspace_settings(consistent=True).autoLogoffAtMidnight)

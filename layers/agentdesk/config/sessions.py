@@ -9,7 +9,6 @@ Their tokens stop working at the same moment the change is written: every reques
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from agentdesk.agents import service as agent_state
@@ -18,8 +17,10 @@ from agentdesk.config import store as config_store
 from agentdesk.config.contracts import UserUpdate
 from agentdesk.config.domain.access import LOGS_OFF, SESSION_END_MESSAGES, SessionEnd
 from agentdesk.config.domain.rules import Kind
+from agentdesk.config.events import ConfigChanged
+from agentdesk.events import Event
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
-from agentdesk.kernel.events import Actor, DomainEvent
+from agentdesk.kernel.events import Actor
 from agentdesk.kernel.identity import Principal
 from agentdesk.kernel.observability import logger
 from agentdesk.realtime import service as realtime
@@ -57,22 +58,22 @@ def register(principal: Principal) -> bool:
     return True
 
 
-def session_end_of(event: DomainEvent) -> SessionEnd | None:
+def session_end_of(event: Event) -> SessionEnd | None:
     """The session end a `config.changed` event of a user asks for, if any."""
-    data: Mapping[str, Any] = event.data
-    if event.type != "config.changed" or data.get("kind") != Kind.USER.value or not data.get("endSessions"):
+    if not isinstance(event, ConfigChanged) or event.data.kind is not Kind.USER:
         return None
-    return SessionEnd(str(data["endSessions"]))
+    return event.data.endSessions
 
 
-def end_sessions(event: DomainEvent) -> dict[str, Any] | None:
+def end_sessions(event: Event) -> dict[str, Any] | None:
     """React to a user deleted, disabled or given another role: log off (deleted, disabled), tell every
     open tab, close every connection. Safe to repeat: a second run finds the agent Offline and no
     connections."""
     ending = session_end_of(event)
     if ending is None:
         return None
-    user_id = str(event.data["id"])
+    assert isinstance(event, ConfigChanged)
+    user_id = event.data.id
     if ending in LOGS_OFF:
         agent_state.end_access(user_id, event.actor)
     notice = SessionEnded(type="session.ended", reason=ending, message=SESSION_END_MESSAGES[ending])

@@ -30,7 +30,6 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from agentdesk.config.contracts import (
-    CONFIG_CHANGED,
     CannedMessage,
     DispositionSet,
     Integration,
@@ -58,10 +57,11 @@ from agentdesk.config.domain.rules import (
     name_key,
     usages_of,
 )
+from agentdesk.config.events import ConfigChanged, ConfigChangedData
 from agentdesk.kernel import clock
 from agentdesk.kernel.binding import bind
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
-from agentdesk.kernel.events import Actor, DomainEvent
+from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, Actor, new_event_id
 from agentdesk.kernel.ids import new_id
 from agentdesk.kernel.outbox import EventRecord, record_of
 from agentdesk.kernel.unit_of_work import Cancelled, UnitOfWork
@@ -351,13 +351,19 @@ class _Transaction:
 def _event(
     kind: Kind, item_id: str, change: Change, version: int, actor: Actor, extra: Mapping[str, Any] | None = None
 ) -> EventRecord:
-    event = DomainEvent(
-        eventId=new_id("evt_"),
-        type=CONFIG_CHANGED,
+    unknown = set(extra or {}) - {"endSessions"}
+    if unknown:
+        raise ValueError(f"config.changed carries no {', '.join(sorted(unknown))}")
+    event = ConfigChanged(
+        eventId=new_event_id(),
+        type="config.changed",
+        schemaVersion=EVENT_SCHEMA_VERSION,
         occurredAt=clock.iso(),
         agentId=item_id if kind is Kind.USER else None,
         actor=actor,
-        data={**(extra or {}), "kind": kind.value, "id": item_id, "change": change, "version": version},
+        data=ConfigChangedData(
+            kind=kind, id=item_id, change=change, version=version, endSessions=(extra or {}).get("endSessions")
+        ),
     )
     return record_of(event)
 
@@ -584,9 +590,9 @@ def canned_messages() -> list[CannedMessage]:
     return _every(Kind.CANNED_MESSAGE, CannedMessage)
 
 
-def workspace_settings() -> WorkspaceSettings:
+def workspace_settings(*, consistent: bool = False) -> WorkspaceSettings:
     """The product-wide settings; their defaults (version 0) until an admin first saves them."""
-    record = get(Kind.SETTINGS, SETTINGS_ID, consistent=False)
+    record = get(Kind.SETTINGS, SETTINGS_ID, consistent=consistent)
     return record.to(WorkspaceSettings) if record else WorkspaceSettings(version=0)
 
 

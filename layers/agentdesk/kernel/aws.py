@@ -1,9 +1,8 @@
 """The one way to get an AWS client: cached per service, region and endpoint, so a warm function reuses
-its clients and a changed endpoint (AWS_ENDPOINT_URL: the local stack, a test) gets fresh ones."""
+its clients and a changed endpoint (AWS_ENDPOINT_URL, read through the settings) gets fresh ones."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
@@ -14,7 +13,7 @@ from agentdesk.kernel.settings import get_settings
 
 def endpoint() -> str | None:
     """The configured endpoint override (none in an AWS account)."""
-    return os.environ.get("AWS_ENDPOINT_URL") or None
+    return get_settings().aws_endpoint_url
 
 
 @cache

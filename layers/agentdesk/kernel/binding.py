@@ -15,7 +15,7 @@ M = TypeVar("M", bound=type[Model])
 def bind(model: M, setting: str) -> M:
     """Point the model at the table named by the given settings attribute and the configured region."""
     settings = get_settings()
-    table = getattr(settings, setting)
+    table = settings.require(setting)
     meta = model.Meta  # type: ignore[attr-defined]
     target = (table, settings.region, endpoint())
     if getattr(meta, "bound_to", None) != target:

@@ -6,6 +6,7 @@ The AsyncAPI and OpenAPI documents list exactly this enum; a test keeps them in 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -15,6 +16,7 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "UNAUTHORIZED"
     FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     CONFLICT = "CONFLICT"
     PRECONDITION_REQUIRED = "PRECONDITION_REQUIRED"
     IN_USE = "IN_USE"
@@ -34,6 +36,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,  # HTTP only, with an Allow header
     ErrorCode.CONFLICT: 409,
     ErrorCode.PRECONDITION_REQUIRED: 428,
     ErrorCode.IN_USE: 409,
@@ -54,24 +57,33 @@ class AgentDeskError(Exception):
     for RATE_LIMITED the whole seconds to wait before trying again."""
 
     def __init__(
-        self, code: ErrorCode, message: str, field: str | None = None, *, retry_after_seconds: int | None = None
+        self,
+        code: ErrorCode,
+        message: str,
+        field: str | None = None,
+        *,
+        retry_after_seconds: int | None = None,
+        problems: list[dict[str, str]] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
         self.retry_after_seconds = retry_after_seconds
+        self.problems = problems  # every {field, message} of a request refused for several reasons
 
     @property
     def http_status(self) -> int:
         return HTTP_STATUS[self.code]
 
-    def to_dict(self) -> dict[str, str | int]:
-        body: dict[str, str | int] = {"code": self.code.value, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code.value, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         if self.retry_after_seconds is not None:
             body["retryAfterSeconds"] = self.retry_after_seconds
+        if self.problems:
+            body["problems"] = self.problems
         return body
 
 

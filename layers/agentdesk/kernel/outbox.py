@@ -4,7 +4,6 @@ as their state change; the table's stream feeds the publisher, which forwards to
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -35,7 +34,7 @@ def event_model() -> type[EventRecord]:
     return bind(EventRecord, "events_table")
 
 
-def record_of(event: DomainEvent) -> EventRecord:
+def record_of(event: DomainEvent[Any]) -> EventRecord:
     """The outbox item for an event, ready for `TransactWrite.save(..., condition=...)`."""
     return event_model()(
         event.eventId,
@@ -45,8 +44,3 @@ def record_of(event: DomainEvent) -> EventRecord:
         document=event.model_dump_json(),
         expires_at=clock.now() + OUTBOX_RETENTION,
     )
-
-
-def document_of(new_image: dict[str, Any]) -> DomainEvent:
-    """Decode the event from a DynamoDB stream NewImage (wire format with type descriptors)."""
-    return DomainEvent.model_validate(json.loads(new_image["document"]["S"]))

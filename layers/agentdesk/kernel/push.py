@@ -28,7 +28,7 @@ def _gone(exc: ClientError) -> bool:
 
 def send(connection_id: str, message: dict[str, Any]) -> bool:
     """Send one message; False when the connection no longer exists."""
-    client = _client(get_settings().ws_management_endpoint)
+    client = _client(get_settings().require("ws_management_endpoint"))
     try:
         client.post_to_connection(ConnectionId=connection_id, Data=json.dumps(message, separators=(",", ":")).encode())
     except ClientError as exc:
@@ -59,7 +59,7 @@ def is_open(connection_id: str) -> bool:
 def close(connection_id: str) -> None:
     """Close the connection (DeleteConnection); a connection already gone is no error. API Gateway then
     runs $disconnect as for any other close."""
-    client = _client(get_settings().ws_management_endpoint)
+    client = _client(get_settings().require("ws_management_endpoint"))
     try:
         client.delete_connection(ConnectionId=connection_id)
     except ClientError as exc:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from agentdesk.kernel import aws
+from agentdesk.kernel.settings import get_settings
 from agentdesk.kernel.workflows import state_machine_arn
 
 
@@ -17,11 +17,14 @@ def _client() -> Any:
 
 
 def _group() -> str:
-    return os.environ["SCHEDULE_GROUP"]
+    return get_settings().require("schedule_group")
 
 
-def upsert(name: str, expression: str, time_zone: str, machine: str, payload: dict[str, Any]) -> None:
-    """Create or update a schedule that starts `machine` with `payload` (flexible window off)."""
+def upsert(
+    name: str, expression: str, time_zone: str, machine: str, payload: dict[str, Any], *, enabled: bool = True
+) -> None:
+    """Create or update a schedule that starts `machine` with `payload` (flexible window off); a disabled
+    schedule is kept but never fires."""
     client = _client()
     request = {
         "Name": name,
@@ -29,10 +32,10 @@ def upsert(name: str, expression: str, time_zone: str, machine: str, payload: di
         "ScheduleExpression": expression,
         "ScheduleExpressionTimezone": time_zone,
         "FlexibleTimeWindow": {"Mode": "OFF"},
-        "State": "ENABLED",
+        "State": "ENABLED" if enabled else "DISABLED",
         "Target": {
             "Arn": state_machine_arn(machine),
-            "RoleArn": os.environ["SCHEDULER_ROLE_ARN"],
+            "RoleArn": get_settings().require("scheduler_role_arn"),
             "Input": json.dumps(payload),
             "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
         },

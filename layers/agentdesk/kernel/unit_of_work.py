@@ -91,7 +91,7 @@ class UnitOfWork:
     def update(self, label: str, item: Model, actions: Sequence[Any], condition: Any = None) -> None:
         self.updates.append(_Write(label, item, condition, actions))
 
-    def event(self, event: DomainEvent, label: str = "event") -> None:
+    def event(self, event: DomainEvent[Any], label: str = "event") -> None:
         """The event, in the outbox, in the same transaction (never written twice: its id must be new)."""
         self.put(label, record_of(event), event_model().event_id.does_not_exist())
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from agentdesk.kernel import aws
+from agentdesk.kernel.settings import get_settings, state_machine_setting
 
 
 def _client() -> Any:
@@ -17,7 +17,7 @@ def _client() -> Any:
 
 def state_machine_arn(key: str) -> str:
     """The ARN of a state machine of the wiring, e.g. `presence` → $PRESENCE_STATE_MACHINE_ARN."""
-    return os.environ[f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN"]
+    return get_settings().require(state_machine_setting(key))
 
 
 def start(key: str, name: str, payload: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from agentdesk.kernel.rate_limit import limiter
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime.envelope import (
     ActionRequest,
+    ack,
     describe_validation_error,
     error,
     parse_envelope,
@@ -110,7 +111,9 @@ def dispatch(body: str | None, principal: Principal, *, connection_id: str | Non
             field, text = describe_validation_error(exc)
             raise AgentDeskError(ErrorCode.BAD_REQUEST, text, field) from exc
         payload = registered.run(principal, request)
-        return {"type": "ack", "requestId": request_id, **payload}
+        if registered.reply is not None:  # what is sent is what the protocol document describes
+            payload = registered.reply.model_validate(payload).model_dump(mode="json")
+        return ack(request_id, **payload)
     except AgentDeskError as exc:
         return error(request_id, exc)
     except Exception:

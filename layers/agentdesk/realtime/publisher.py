@@ -22,8 +22,8 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from agentdesk.agents import presence
 from agentdesk.config import directory
+from agentdesk.events import Event, parse_event
 from agentdesk.kernel import aws, push, stream
-from agentdesk.kernel.events import DomainEvent
 from agentdesk.kernel.observability import logger
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime import connections
@@ -37,7 +37,7 @@ IDEMPOTENCY_SECONDS = 26 * 3600
 Config = Callable[[], directory.Directory]
 
 
-def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
+def deliver(event: Event, config: Config = directory.current) -> dict[str, Any]:
     """Push one event to the connections that should hear of it, then forward it to Kinesis; `config` gives
     the directory, asked only when the event's push goes to supervisors. Pushes go first, the agent's own
     tabs before anyone else's: people wait for them, the stream's readers do not (a failure after them
@@ -57,7 +57,7 @@ def deliver(event: DomainEvent, config: Config = directory.current) -> dict[str,
     return {"eventId": event.eventId, "sequence": sequence, "pushed": counts["pushed"], "gone": counts["gone"]}
 
 
-def _audience(event: DomainEvent, planned: Push, config: Config) -> list[Callable[[], list[connections.Connection]]]:
+def _audience(event: Event, planned: Push, config: Config) -> list[Callable[[], list[connections.Connection]]]:
     """Who hears of the event, as lookups in the order they are pushed to: the event's agent, the other
     users named, the agent's supervisors (the directory is read only when it gets that far), the roles."""
     if planned.broadcast:
@@ -99,7 +99,7 @@ def register_context(context: Any) -> None:
 
 
 def _idempotent_deliver() -> Any:
-    return _deliver_once_for(get_settings().idempotency_table, aws.endpoint())
+    return _deliver_once_for(get_settings().require("idempotency_table"), aws.endpoint())
 
 
 @cache
@@ -110,18 +110,18 @@ def _deliver_once_for(table: str, _endpoint: str | None) -> Any:
 
     @idempotent_function(data_keyword_argument="document", persistence_store=store, config=config)
     def deliver_once(document: dict[str, Any], directory_of: Config) -> dict[str, Any]:
-        return deliver(DomainEvent.model_validate(document), directory_of)
+        return deliver(parse_event(document), directory_of)
 
     return deliver_once
 
 
-def publish(event: DomainEvent, config: Config = directory.current) -> dict[str, Any]:
-    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump(), directory_of=config)
+def publish(event: Event, config: Config = directory.current) -> dict[str, Any]:
+    result: dict[str, Any] = _idempotent_deliver()(document=event.model_dump(mode="json"), directory_of=config)
     logger.debug("published", extra=result)
     return result
 
 
-def batch_publisher() -> Callable[[DomainEvent], dict[str, Any]]:
+def batch_publisher() -> Callable[[Event], dict[str, Any]]:
     """Publishes the events of one batch of stream records with one directory: the configuration version is
     read when the first event needs it, and not again for the rest of the batch. Every event of a batch was
     written before the batch was read, so that directory is at least as new as each event."""

@@ -23,6 +23,7 @@ import {
 } from "./resources";
 import {
   type FieldErrors,
+  MAX_QUEUES,
   MAX_SKILLS,
   MAX_SUPERVISORS,
   PAUSE_LABEL_MAX,
@@ -79,6 +80,7 @@ export interface UserDraft {
   maxConcurrent: string;
   autoAnswer: AutoAnswer;
   outboundQueueId: string;
+  queueIds: string[];
   enabled: boolean;
   /** Create only: empty lets Cognito generate a temporary password and email it. */
   password: string;
@@ -98,6 +100,7 @@ export const userForm: FormSpec<User, UserDraft> = {
     maxConcurrent: "5",
     autoAnswer: "agent",
     outboundQueueId: "",
+    queueIds: [],
     enabled: true,
     password: "",
     permanentPassword: false,
@@ -115,6 +118,7 @@ export const userForm: FormSpec<User, UserDraft> = {
     maxConcurrent: String(user.maxConcurrent),
     autoAnswer: user.autoAnswer,
     outboundQueueId: user.outboundQueueId ?? "",
+    queueIds: [...(user.queueIds ?? [])],
     enabled: user.enabled,
   }),
   validate: (draft, mode) => {
@@ -124,6 +128,7 @@ export const userForm: FormSpec<User, UserDraft> = {
       email: emailProblem(draft.email),
       maxConcurrent: integerProblem(draft.maxConcurrent, RANGES.maxConcurrent),
       skills: draft.skills.length > MAX_SKILLS ? `Give at most ${MAX_SKILLS} skills.` : null,
+      queueIds: draft.queueIds.length > MAX_QUEUES ? `Choose at most ${MAX_QUEUES} queues.` : null,
     });
     const seen = new Set<string>();
     draft.skills.forEach((level, index) => {
@@ -157,6 +162,7 @@ export const userForm: FormSpec<User, UserDraft> = {
       maxConcurrent: parseWholeNumber(draft.maxConcurrent),
       autoAnswer: draft.autoAnswer,
       outboundQueueId: orNull(draft.outboundQueueId),
+      queueIds: [...new Set(draft.queueIds)],
       enabled: draft.enabled,
     };
     if (mode === "create") {
@@ -227,6 +233,8 @@ export interface QueueDraft {
   /** Empty: the settings' default. */
   wrapUpTimeoutSeconds: string;
   offerTimeoutSeconds: string;
+  dispositionsEnabled: boolean;
+  /** Empty: the settings' default set; ignored when dispositions are off. */
   dispositionSetId: string;
 }
 
@@ -238,6 +246,7 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     slaTargetSeconds: "20",
     wrapUpTimeoutSeconds: "",
     offerTimeoutSeconds: "",
+    dispositionsEnabled: true,
     dispositionSetId: "",
   }),
   fromItem: (queue) => ({
@@ -247,6 +256,7 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     slaTargetSeconds: String(queue.slaTargetSeconds),
     wrapUpTimeoutSeconds: numberText(queue.wrapUpTimeoutSeconds),
     offerTimeoutSeconds: numberText(queue.offerTimeoutSeconds),
+    dispositionsEnabled: queue.dispositionsEnabled ?? true,
     dispositionSetId: queue.dispositionSetId ?? "",
   }),
   validate: (draft) =>
@@ -264,7 +274,8 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     slaTargetSeconds: parseWholeNumber(draft.slaTargetSeconds),
     wrapUpTimeoutSeconds: optionalNumber(draft.wrapUpTimeoutSeconds),
     offerTimeoutSeconds: optionalNumber(draft.offerTimeoutSeconds),
-    dispositionSetId: orNull(draft.dispositionSetId),
+    dispositionsEnabled: draft.dispositionsEnabled,
+    dispositionSetId: draft.dispositionsEnabled ? orNull(draft.dispositionSetId) : null,
   }),
 };
 

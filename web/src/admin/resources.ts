@@ -32,6 +32,8 @@ export interface User extends Stored {
   maxConcurrent: number;
   autoAnswer: AutoAnswer;
   outboundQueueId: string | null;
+  /** The queues the user takes interactions from (stored now; routing will read them). */
+  queueIds: string[];
   /** false: the user cannot sign in; their open sessions were ended. */
   enabled: boolean;
 }
@@ -59,6 +61,9 @@ export interface Queue extends Stored {
   slaTargetSeconds: number;
   wrapUpTimeoutSeconds: number | null;
   offerTimeoutSeconds: number | null;
+  /** false: the queue's interactions end without a disposition (dispositionSetId is then null). */
+  dispositionsEnabled: boolean;
+  /** null: the settings' default set (when dispositions are enabled). */
   dispositionSetId: string | null;
 }
 

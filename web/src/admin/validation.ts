@@ -16,6 +16,7 @@ export const EMAIL_MAX = 254;
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
 export const MAX_SKILLS = 50;
+export const MAX_QUEUES = 50;
 export const MAX_SUPERVISORS = 20;
 export const MAX_OUTCOMES = 50;
 
@@ -93,17 +94,23 @@ export function emailProblem(value: string): string | null {
   return null;
 }
 
+/** Cognito's symbols (a space counts too, though not at either end): the contract's PASSWORD_PATTERN. */
+const PASSWORD_SYMBOL = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+ -]/;
+
 /** The user pool's policy: at least 12 characters with an upper- and a lower-case letter, a digit and a symbol. */
 export function passwordProblem(value: string): string | null {
   const missing: string[] = [];
   if (!/[A-Z]/.test(value)) missing.push("an upper-case letter");
   if (!/[a-z]/.test(value)) missing.push("a lower-case letter");
   if (!/[0-9]/.test(value)) missing.push("a digit");
-  if (!/[^A-Za-z0-9]/.test(value)) missing.push("a symbol");
+  if (!PASSWORD_SYMBOL.test(value)) missing.push("a symbol");
   const problems: string[] = [];
   if (value.length < PASSWORD_MIN) problems.push(`Use at least ${PASSWORD_MIN} characters (now ${value.length}).`);
   if (value.length > PASSWORD_MAX) problems.push(`Use at most ${PASSWORD_MAX} characters.`);
   if (missing.length > 0) problems.push(`Add ${joinWords(missing)}.`);
+  if (value !== value.trim() || /\s/.test(value.trim().replace(/ /g, ""))) {
+    problems.push("No space at either end, and no tabs or line breaks.");
+  }
   return problems.length > 0 ? problems.join(" ") : null;
 }
 

@@ -10,7 +10,9 @@ import { useConnection } from "../ui/connectionContext";
 import { agentStateConnection } from "./actions";
 import {
   type AgentState,
+  DEFAULT_CAPACITY,
   describePending,
+  displayedStatus,
   describeStatus,
   explainState,
   isLockedByPendingLogoff,
@@ -32,6 +34,7 @@ function useOwnState(): { snapshot: OwnStateSnapshot; feed: OwnStateFeed } {
     state: null,
     change: null,
     connected: false,
+    capacity: null,
     error: null,
   });
   const feed = useMemo(() => new OwnStateFeed(agentStateConnection(connection), setSnapshot), [connection]);
@@ -42,8 +45,13 @@ function useOwnState(): { snapshot: OwnStateSnapshot; feed: OwnStateFeed } {
   return { snapshot, feed };
 }
 
-function announcement(state: AgentState, pendingText: string | null, changeText: string | null): string {
-  const parts = [`Your status: ${describeStatus(state.status, state.reason)}.`];
+function announcement(
+  state: AgentState,
+  shown: AgentState["status"],
+  pendingText: string | null,
+  changeText: string | null,
+): string {
+  const parts = [`Your status: ${describeStatus(shown, state.reason)}${shown === state.status ? "" : " (at capacity)"}.`];
   if (pendingText) parts.push(`Pending: ${pendingText}.`);
   if (changeText) parts.push(changeText);
   return parts.join(" ");
@@ -74,17 +82,20 @@ export function StatusToolbar() {
   const canAct = connected && state !== null && busy === null;
   const pendingText = state ? describePending(state) : null;
   const changeText = state ? explainState(state, snapshot.change) : null;
+  // What others see too: Available at capacity (or on a voice call) shows Busy.
+  const shown = state ? displayedStatus(state, snapshot.capacity ?? DEFAULT_CAPACITY) : null;
 
   return (
     <section class="status-toolbar" aria-label="Your status" aria-busy={state === null}>
-      <div class="status-toolbar__bar" data-status={state?.status ?? "unknown"}>
+      <div class="status-toolbar__bar" data-status={shown ?? "unknown"}>
         <div class="status-toolbar__state">
           {state === null ? (
             <span class="status-toolbar__loading">{snapshot.error ?? "Loading your status…"}</span>
           ) : (
             <>
-              <StatusBadge status={state.status} size="large" />
+              <StatusBadge status={shown ?? state.status} size="large" />
               <ReasonLabel reason={state.reason} />
+              {shown !== state.status && <span class="pending-hint">At capacity</span>}
               {state.since !== null && <StatusTimer since={state.since} />}
               {pendingText && (
                 <span class="pending-hint">
@@ -139,7 +150,7 @@ export function StatusToolbar() {
       </div>
       {/* Announced once per change of status; the ticking timer is not in a live region. */}
       <p class="visually-hidden" role="status">
-        {state ? announcement(state, pendingText, changeText) : ""}
+        {state && shown ? announcement(state, shown, pendingText, changeText) : ""}
       </p>
       {changeText && <p class="status-toolbar__notice">{changeText}</p>}
       {!connected && state !== null && (

@@ -15,10 +15,11 @@ export interface AgentStateActions {
   login: { request: { reason?: string }; ack: StateAck };
   logoff: { request: Record<string, never>; ack: StateAck };
   setStatus: { request: { status: RequestableStatus; reason?: string }; ack: StateAck };
-  getState: { request: { agentId?: string }; ack: StateAck };
+  /** Also carries the agent's `capacity` (maxConcurrent), for the displayed status. */
+  getState: { request: { agentId?: string }; ack: StateAck & { capacity?: unknown } };
   forceStatus: { request: { agentId: string; status: RequestableStatus; reason?: string }; ack: StateAck };
   forceLogoff: { request: { agentId: string }; ack: StateAck };
-  /** Each row is a state view plus `name` and `teamId`. */
+  /** Each row is a state view plus `name`, `teamId`, `capacity`, `skills` and `displayedStatus`. */
   listAgentStates: { request: Record<string, never>; ack: { agents: unknown } };
 }
 

@@ -42,6 +42,8 @@ export interface AgentState {
   loginAt: string | null;
   pending: PendingStatus | null;
   activeInteractions: number;
+  /** On a voice call, which takes the agent's full capacity. */
+  onVoice: boolean;
   inWrapUp: boolean;
   /** Grows by one with every change; 0 for an agent with no recorded state yet. */
   version: number;
@@ -111,6 +113,7 @@ export function parseAgentState(value: unknown): AgentState | null {
     loginAt: optionalText(value["loginAt"]),
     pending: parsePending(value["pending"]),
     activeInteractions: typeof active === "number" && active >= 0 ? active : 0,
+    onVoice: value["onVoice"] === true,
     inWrapUp: value["inWrapUp"] === true,
     version,
   };
@@ -136,6 +139,23 @@ export function isNewer(shown: AgentState | null, incoming: AgentState): boolean
 /** The state to show after `incoming` arrives (the same object when nothing changes). */
 export function mergeState(shown: AgentState | null, incoming: AgentState): AgentState | null {
   return isNewer(shown, incoming) ? incoming : shown;
+}
+
+/** The default maxConcurrent of a user (the server's DEFAULT_CAPACITY). */
+export const DEFAULT_CAPACITY = 5;
+
+/** A capacity as the server sends it (1-20), or null. */
+export function parseCapacity(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 20 ? value : null;
+}
+
+/**
+ * What every view shows (the server's `displayed_status`): an Available agent at capacity, or on a voice
+ * call, shows Busy. Pushed states carry no capacity, so views pass the agent's (wallboard row, getState).
+ */
+export function displayedStatus(state: AgentState, capacity: number = DEFAULT_CAPACITY): AgentStatus {
+  const full = state.onVoice || state.activeInteractions >= capacity;
+  return state.status === "Available" && full ? "Busy" : state.status;
 }
 
 export function isLoggedIn(state: AgentState): boolean {

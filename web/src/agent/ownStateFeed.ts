@@ -13,6 +13,7 @@ import {
   type StateChange,
   isNewer,
   parseAgentState,
+  parseCapacity,
   parseChange,
 } from "./agentState";
 
@@ -21,6 +22,8 @@ export interface OwnStateSnapshot {
   /** What caused the shown state when it came from a push (null after a reply to this tab). */
   change: StateChange | null;
   connected: boolean;
+  /** The agent's maxConcurrent from the last getState (null until then): Busy at capacity. */
+  capacity: number | null;
   /** Why the state could not be read (getState failed); cleared by the next state. */
   error: string | null;
 }
@@ -36,7 +39,7 @@ export class UnreadableStateError extends Error {
 }
 
 export class OwnStateFeed {
-  private snapshot: OwnStateSnapshot = { state: null, change: null, connected: false, error: null };
+  private snapshot: OwnStateSnapshot = { state: null, change: null, connected: false, capacity: null, error: null };
   /** Pushes that came before the first getState reply told us which agent we are. */
   private early: { state: AgentState; change: StateChange | null }[] = [];
   private readonly stops: (() => void)[] = [];
@@ -78,11 +81,13 @@ export class OwnStateFeed {
     return this.command(() => this.connection.request("getState", {}));
   }
 
-  private async command(send: () => Promise<{ state: unknown }>): Promise<AgentState> {
+  private async command(send: () => Promise<{ state: unknown; capacity?: unknown }>): Promise<AgentState> {
     const ack = await send();
     const state = parseAgentState(ack.state);
     if (state === null) throw new UnreadableStateError();
     this.accept(state, null);
+    const capacity = parseCapacity(ack.capacity); // only getState carries it
+    if (capacity !== null && capacity !== this.snapshot.capacity) this.publish({ ...this.snapshot, capacity });
     return state;
   }
 

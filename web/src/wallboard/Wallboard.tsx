@@ -12,7 +12,7 @@ import { usePauseCodes } from "../agent/usePauseCodes";
 import { useConnection } from "../ui/connectionContext";
 import { ForceLogoffDialog } from "./ForceLogoffDialog";
 import { ForceStatusDialog } from "./ForceStatusDialog";
-import { type RosterRow, countByStatus } from "./roster";
+import { type RosterRow, countByStatus, shownStatus } from "./roster";
 import { RosterFeed, type RosterSnapshot } from "./rosterFeed";
 
 type Dialog = { kind: "status" | "logoff"; agentId: string } | null;
@@ -92,6 +92,7 @@ export function Wallboard() {
               <th scope="col" class="roster__number">
                 Interactions
               </th>
+              <th scope="col">Skills</th>
               <th scope="col" class="roster__actions-head">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -100,14 +101,14 @@ export function Wallboard() {
           <tbody>
             {rows === null && (
               <tr>
-                <td colSpan={6} class="roster__empty" aria-busy="true">
+                <td colSpan={7} class="roster__empty" aria-busy="true">
                   {snapshot.connected ? "Loading agents…" : "Connecting…"}
                 </td>
               </tr>
             )}
             {rows !== null && rows.length === 0 && (
               <tr>
-                <td colSpan={6} class="roster__empty">
+                <td colSpan={7} class="roster__empty">
                   No agents are in the teams you supervise.
                 </td>
               </tr>
@@ -162,11 +163,12 @@ interface RowProps {
 
 function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
   const { state, name } = row;
+  const shown = shownStatus(row);
   const loggedIn = state.status !== "Offline";
   const pending = describePending(state);
   const logoffPending = state.pending?.status === "Offline";
   return (
-    <tr data-agent-id={state.agentId} data-status={state.status}>
+    <tr data-agent-id={state.agentId} data-status={shown}>
       <th scope="row" class="roster__name">
         <span class="avatar" aria-hidden="true">
           {initials(name)}
@@ -174,7 +176,8 @@ function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
         {name}
       </th>
       <td>
-        <StatusBadge status={state.status} />
+        <StatusBadge status={shown} />
+        {shown !== state.status && <span class="pending-hint pending-hint--compact">At capacity</span>}
         {pending && <span class="pending-hint pending-hint--compact">{`Pending: ${pending}`}</span>}
       </td>
       <td>{state.reason ? <ReasonLabel reason={state.reason} /> : <span class="muted">—</span>}</td>
@@ -185,7 +188,20 @@ function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
           <span class="muted">—</span>
         )}
       </td>
-      <td class="roster__number">{loggedIn ? state.activeInteractions : <span class="muted">—</span>}</td>
+      <td class="roster__number" title="Active conversations of the agent's maximum">
+        {loggedIn ? `${state.activeInteractions} / ${row.capacity}` : <span class="muted">{`— / ${row.capacity}`}</span>}
+      </td>
+      <td class="roster__skills">
+        {row.skills.length === 0 ? (
+          <span class="muted">—</span>
+        ) : (
+          row.skills.map((skill) => (
+            <span key={skill.skillId} class="skill-chip" title={`Proficiency ${skill.proficiency} of 5`}>
+              {skill.name} <span class="skill-chip__level">{skill.proficiency}</span>
+            </span>
+          ))
+        )}
+      </td>
       <td class="roster__actions">
         {loggedIn && (
           <>

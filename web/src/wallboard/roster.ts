@@ -3,22 +3,57 @@
  * version (the newest wins, as on the agent's own toolbar), and the counts by status shown above them.
  */
 
-import { AGENT_STATUSES, type AgentState, type AgentStatus, isNewer, parseAgentState } from "../agent/agentState";
+import {
+  AGENT_STATUSES,
+  type AgentState,
+  type AgentStatus,
+  DEFAULT_CAPACITY,
+  displayedStatus,
+  isNewer,
+  parseAgentState,
+  parseCapacity,
+} from "../agent/agentState";
+
+/** A skill the agent has, with their proficiency (1-5). */
+export interface SkillLevel {
+  skillId: string;
+  name: string;
+  proficiency: number;
+}
 
 export interface RosterRow {
   name: string;
   teamId: string | null;
+  /** The user's maxConcurrent; pushes do not carry it, so the row keeps it from the listing. */
+  capacity: number;
+  skills: SkillLevel[];
   state: AgentState;
 }
 
-/** One row of `listAgentStates`: a state view plus `name` and `teamId`; null when unreadable. */
+function parseSkills(value: unknown): SkillLevel[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== "object" || item === null) return [];
+    const { skillId, name, proficiency } = item as Record<string, unknown>;
+    if (typeof skillId !== "string" || typeof proficiency !== "number") return [];
+    return [{ skillId, name: typeof name === "string" && name !== "" ? name : skillId, proficiency }];
+  });
+}
+
+/** One row of `listAgentStates`: a state view plus `name`, `teamId`, `capacity` and `skills`; null when unreadable. */
 export function parseRosterRow(value: unknown): RosterRow | null {
   const state = parseAgentState(value);
   if (state === null) return null;
   const fields = value as Record<string, unknown>;
   const name = typeof fields["name"] === "string" && fields["name"] !== "" ? fields["name"] : state.agentId;
   const teamId = typeof fields["teamId"] === "string" ? fields["teamId"] : null;
-  return { name, teamId, state };
+  const capacity = parseCapacity(fields["capacity"]) ?? DEFAULT_CAPACITY;
+  return { name, teamId, capacity, skills: parseSkills(fields["skills"]), state };
+}
+
+/** The status the row shows: Busy when the agent is Available at capacity (or on a voice call). */
+export function shownStatus(row: RosterRow): AgentStatus {
+  return displayedStatus(row.state, row.capacity);
 }
 
 export function parseRoster(value: unknown): RosterRow[] | null {
@@ -59,6 +94,6 @@ export type StatusCounts = Record<AgentStatus, number>;
 
 export function countByStatus(rows: readonly RosterRow[]): StatusCounts {
   const counts = Object.fromEntries(AGENT_STATUSES.map((status) => [status, 0])) as StatusCounts;
-  for (const row of rows) counts[row.state.status] += 1;
+  for (const row of rows) counts[shownStatus(row)] += 1;
   return counts;
 }

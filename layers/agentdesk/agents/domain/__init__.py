@@ -21,7 +21,13 @@ from agentdesk.agents.domain.facts import (
     Transition,
     reason_dict,
 )
-from agentdesk.agents.domain.pause_codes import DEFAULT_PAUSE_CODES, SYSTEM_PAUSE_CODES, PauseCode, Reason
+from agentdesk.agents.domain.pause_codes import (
+    DEFAULT_PAUSE_CODES,
+    SYSTEM_PAUSE_CODES,
+    PauseCode,
+    Reason,
+    pause_codes_markdown,
+)
 from agentdesk.agents.domain.rules import (
     AUTO_LOGOFF,
     DEFAULT_CAPACITY,
@@ -119,6 +125,7 @@ __all__ = [
     "initial_state",
     "login",
     "logoff",
+    "pause_codes_markdown",
     "reason_dict",
     "set_status",
     "start_interaction",

@@ -80,11 +80,31 @@ SYSTEM_PAUSE_CODES: Mapping[str, PauseCode] = _codes(
     PauseCode(DISCONNECTED, "Disconnected", Status.AWAY, productive=False, system=True),
 )
 
+# The one definition of the codes a new installation starts with: `config.defaults.install_defaults()`
+# creates them and the tables in docs/agent-state.md and docs/config-api.md are generated from them.
+# Ids are the slugs installations already hold. Seeds are silent on Training/Meeting: productive, as
+# planned work time the centre pays for; Break, Lunch and Technical Issue are not (no work is done).
 DEFAULT_PAUSE_CODES: Mapping[str, PauseCode] = _codes(
-    PauseCode("Break", "Break", Status.AWAY, productive=False),
-    PauseCode("Lunch", "Lunch", Status.AWAY, productive=False),
-    PauseCode("Training", "Training", Status.AWAY, productive=False),
-    PauseCode("Meeting", "Meeting", Status.AWAY, productive=False),
-    PauseCode("Technical Issue", "Technical Issue", Status.AWAY, productive=False),
+    PauseCode("break", "Break", Status.AWAY, productive=False),
+    PauseCode("lunch", "Lunch", Status.AWAY, productive=False),
+    PauseCode("training", "Training", Status.AWAY, productive=True),
+    PauseCode("meeting", "Meeting", Status.AWAY, productive=True),
+    PauseCode("technical-issue", "Technical Issue", Status.AWAY, productive=False),
+    PauseCode("outbound-call", "Outbound call", Status.BUSY, productive=True),
     *SYSTEM_PAUSE_CODES.values(),
 )
+
+_CHOSEN_BY = {
+    WRAP_UP: "system only: entered when an interaction ends",
+    DISCONNECTED: "system only: the agent's last connection is gone",
+}
+
+
+def pause_codes_markdown(codes: Mapping[str, PauseCode] = DEFAULT_PAUSE_CODES) -> str:
+    """The default pause codes as the Markdown table the docs show (scripts/gen_docs.py writes it)."""
+    lines = ["| Code (id) | Status | Productive | Chosen by |", "|---|---|---|---|"]
+    for code in codes.values():
+        chosen_by = _CHOSEN_BY.get(code.id, "system only") if code.system else "agent"
+        productive = "yes" if code.productive else "no"
+        lines.append(f"| {code.label} (`{code.id}`) | {code.status.value} | {productive} | {chosen_by} |")
+    return "\n".join(lines) + "\n"

@@ -111,9 +111,11 @@ _LOGIN = Rule(
 _SET_AVAILABLE = Rule(Effect.CHANGE, Status.AVAILABLE, deferred=True)
 _SET_AWAY = Rule(Effect.CHANGE, Status.AWAY, ReasonRule.AGENT_CODE, deferred=True)
 _SET_BUSY = Rule(Effect.CHANGE, Status.BUSY, ReasonRule.AGENT_CODE, deferred=True)
+# Offline is no status to ask for, whatever the agent's: the same answer the wire's request model gives
+# (it only accepts Available, Away and Busy), so the docs and the wire agree.
 _SET_OFFLINE = Rule(
     Effect.REFUSE,
-    error=ErrorCode.INVALID_TRANSITION,
+    error=ErrorCode.BAD_REQUEST,
     message="setStatus cannot make the agent Offline; log off instead.",
 )
 _LOGOFF = Rule(Effect.CHANGE, Status.OFFLINE, deferred=True, note="closes the session")
@@ -141,7 +143,7 @@ _ROWS: dict[Command, tuple[Rule, Rule, Rule, Rule]] = {
     Command.SET_AVAILABLE: (_NOT_LOGGED_IN, _SET_AVAILABLE, _SET_AVAILABLE, _SET_AVAILABLE),
     Command.SET_AWAY: (_NOT_LOGGED_IN, _SET_AWAY, _SET_AWAY, _SET_AWAY),
     Command.SET_BUSY: (_NOT_LOGGED_IN, _SET_BUSY, _SET_BUSY, _SET_BUSY),
-    Command.SET_OFFLINE: (_NOT_LOGGED_IN, _SET_OFFLINE, _SET_OFFLINE, _SET_OFFLINE),
+    Command.SET_OFFLINE: (_SET_OFFLINE, _SET_OFFLINE, _SET_OFFLINE, _SET_OFFLINE),
     Command.LOGOFF: (_NOT_LOGGED_IN, _LOGOFF, _LOGOFF, _LOGOFF),
     Command.DISCONNECT: (_NOT_LOGGED_IN, _DISCONNECT, _DISCONNECT, _DISCONNECT),
     Command.START_INTERACTION: (_NOT_LOGGED_IN, _START_INTERACTION, _CANNOT_RECEIVE, _CANNOT_RECEIVE),

@@ -1,5 +1,6 @@
 """The midnight logoff schedules: one per site, at 00:00 in the site's time zone, plus one for agents
-without a site (the settings' default time zone)."""
+without a site (the settings' default time zone). They are kept, disabled, while the settings'
+`autoLogoffAtMidnight` is off, so switching it on again needs nothing but their state."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class LogoffSchedule:
     expression: str
     time_zone: str
     site_id: str | None
+    enabled: bool = True
 
     @property
     def payload(self) -> dict[str, str | None]:
@@ -29,10 +31,11 @@ def schedule_name(site_id: str | None) -> str:
     return ("logoff-" + _UNSAFE.sub("_", site_id or "no-site"))[:64]
 
 
-def logoff_schedule(site_id: str | None, time_zone: str) -> LogoffSchedule:
-    return LogoffSchedule(schedule_name(site_id), MIDNIGHT, time_zone, site_id)
+def logoff_schedule(site_id: str | None, time_zone: str, *, enabled: bool = True) -> LogoffSchedule:
+    return LogoffSchedule(schedule_name(site_id), MIDNIGHT, time_zone, site_id, enabled)
 
 
 def affects_schedules(kind: str) -> bool:
-    """Config kinds whose changes move a schedule: sites (their zone) and settings (the default zone)."""
+    """Config kinds whose changes move a schedule: sites (their zone) and settings (the default zone, and
+    `autoLogoffAtMidnight`, which enables or disables every schedule)."""
     return kind in ("site", "settings")

@@ -108,6 +108,8 @@ def references_of(kind: Kind, document: Mapping[str, Any]) -> list[Reference]:
         add("teamId", Kind.TEAM)
         add("siteId", Kind.SITE)
         add("outboundQueueId", Kind.QUEUE)
+        for index, queue_id in enumerate(document.get("queueIds") or ()):
+            refs.append(Reference(f"queueIds.{index}", Kind.QUEUE, str(queue_id)))
         for index, level in enumerate(document.get("skills") or ()):
             refs.append(Reference(f"skills.{index}.skillId", Kind.SKILL, str(level["skillId"])))
     elif kind is Kind.TEAM:
@@ -172,9 +174,34 @@ def usages_of(kind: Kind, item_id: str, entries: Iterable[Entry]) -> list[Usage]
     return found
 
 
+# How a referring item uses what it names, by reference field (list indexes left out), for messages.
+USES: dict[str, str] = {
+    "teamId": "as its team",
+    "siteId": "as its site",
+    "outboundQueueId": "as its outbound queue",
+    "queueIds": "as one of its queues",
+    "skills.skillId": "as a skill",
+    "supervisorIds": "as a supervisor",
+    "requiredSkillId": "as its required skill",
+    "dispositionSetId": "as its disposition set",
+    "queueId": "as its queue",
+    "generalQueueId": "as the general queue",
+    "defaultDispositionSetId": "as the default disposition set",
+}
+
+
+def use_of(field: str) -> str:
+    """How a reference field uses its target, in words: "skills.0.skillId" -> "as a skill"."""
+    return USES.get(re.sub(r"\.[0-9]+", "", field), f"in {field}")
+
+
+def _named(usage: Usage) -> str:
+    return "the settings" if usage.kind is Kind.SETTINGS else f'{NOUNS[usage.kind]} "{usage.label}"'
+
+
 def in_use_message(kind: Kind, label: str, usages: Sequence[Usage], shown: int = 5) -> str:
-    """'Skill "Billing" is used by queue "Billing" (requiredSkillId) and user "ann" (skills.0.skillId).'"""
-    parts = [f'{NOUNS[u.kind]} "{u.label}" ({u.field})' for u in usages[:shown]]
+    """'Skill "Billing" is used by queue "Billing" (as its required skill) and user "ann" (as a skill); ...'"""
+    parts = [f"{_named(u)} ({use_of(u.field)})" for u in usages[:shown]]
     more = len(usages) - shown
     if more > 0:
         parts.append(f"{more} more")

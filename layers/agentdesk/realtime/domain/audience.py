@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentdesk.kernel.events import DomainEvent
+from pydantic import BaseModel
+
+from agentdesk.agents.contracts import AgentStatePush, ChangeSummary
+from agentdesk.agents.events import AgentStateChanged
+from agentdesk.config.events import ConfigChanged
+from agentdesk.events import Event
+from agentdesk.realtime.pushes import ConfigChanged as ConfigChangedPush
 
 
 @dataclass(frozen=True)
@@ -25,33 +31,40 @@ class Push:
 WORKSPACE_KINDS = frozenset({"pauseCode", "cannedMessage", "dispositionSet"})
 STAFF_ROLES = frozenset({"supervisor", "admin"})
 
-# What clients need to know of a change besides the new state: who made it and how a logoff came about.
-CHANGE_FIELDS = ("command", "cause", "actorId", "logoffKind", "logoffReason")
 
-
-def hears_supervisors(event: DomainEvent) -> bool:
+def hears_supervisors(event: Event) -> bool:
     """Whether the event's push goes to the supervisors of its agent (who then need looking up)."""
-    return event.type == "agent.state.changed" and bool(event.agentId)
+    return isinstance(event, AgentStateChanged)
 
 
-def push_for(event: DomainEvent, supervisors: Iterable[str] = ()) -> Push | None:
+def push_for(event: Event, supervisors: Iterable[str] = ()) -> Push | None:
     """The push an event becomes; `supervisors` are the users who supervise the event's agent (admins
-    see every agent, so they hear of every agent too)."""
-    if hears_supervisors(event) and event.agentId:
-        change = event.data.get("change") or {}
-        message = {
-            "type": "agent.state",
-            "agentId": event.agentId,
-            "eventId": event.eventId,
-            "state": event.data["state"],
-            "change": {key: change.get(key) for key in CHANGE_FIELDS},
-        }
-        return Push(message, frozenset({event.agentId, *supervisors}), roles=frozenset({"admin"}))
-    if event.type == "config.changed":
+    see every agent, so they hear of every agent too). A heartbeat becomes none: it is for the stream."""
+    if isinstance(event, AgentStateChanged):
+        change = event.data.change
+        message = AgentStatePush(
+            type="agent.state",
+            agentId=event.agentId,
+            eventId=event.eventId,
+            state=event.data.state,
+            change=ChangeSummary(
+                command=change.command,
+                cause=change.cause,
+                actorId=change.actorId,
+                logoffKind=change.logoffKind,
+                logoffReason=change.logoffReason,
+            ),
+        )
+        return Push(_json(message), frozenset({event.agentId, *supervisors}), roles=frozenset({"admin"}))
+    if isinstance(event, ConfigChanged):
         data = event.data
-        message = {"type": "config.changed", "kind": data["kind"], "id": data["id"], "change": data["change"]}
-        if data["kind"] in WORKSPACE_KINDS:
-            return Push(message, broadcast=True)
-        own = frozenset({str(data["id"])}) if data["kind"] == "user" else frozenset()
-        return Push(message, own, roles=STAFF_ROLES)
+        notice = ConfigChangedPush(type="config.changed", kind=data.kind.value, id=data.id, change=data.change)
+        if data.kind.value in WORKSPACE_KINDS:
+            return Push(_json(notice), broadcast=True)
+        own = frozenset({data.id}) if data.kind.value == "user" else frozenset()
+        return Push(_json(notice), own, roles=STAFF_ROLES)
     return None
+
+
+def _json(message: BaseModel) -> dict[str, Any]:
+    return message.model_dump(mode="json")

@@ -1,8 +1,8 @@
-/** Queues: required skill, SLA target, wrap-up and offer timeouts, disposition set. */
+/** Queues: required skill, SLA target, wrap-up and offer timeouts, dispositions on or off and their set. */
 
 import { CollectionSection } from "../CollectionSection";
 import { useLookup } from "../context";
-import { NumberField, SelectField, TextAreaField, TextField } from "../fields";
+import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from "../fields";
 import { type QueueDraft, queueForm } from "../forms";
 import type { DispositionSet, Queue, Skill } from "../resources";
 import { RANGES } from "../validation";
@@ -29,7 +29,11 @@ export function QueuesSection() {
         {
           header: "Disposition set",
           cell: (queue) =>
-            queue.dispositionSetId === null ? "Default" : nameOf(dispositionSets, queue.dispositionSetId),
+            queue.dispositionsEnabled === false
+              ? "Off"
+              : queue.dispositionSetId === null
+                ? "Default"
+                : nameOf(dispositionSets, queue.dispositionSetId),
         },
       ]}
       spec={queueForm}
@@ -40,6 +44,7 @@ export function QueuesSection() {
         "slaTargetSeconds",
         "wrapUpTimeoutSeconds",
         "offerTimeoutSeconds",
+        "dispositionsEnabled",
         "dispositionSetId",
       ]}
       renderFields={(form) => (
@@ -78,12 +83,20 @@ export function QueuesSection() {
             max={RANGES.offerTimeoutSeconds.max}
             hint="5–600; empty: the default."
           />
-          <SelectField
+          <CheckboxField
             form={form}
-            name="dispositionSetId"
-            label="Disposition set"
-            options={optionsOf(dispositionSets, "Default disposition set")}
+            name="dispositionsEnabled"
+            label="Agents disposition this queue's interactions"
+            hint="Untick for a queue whose interactions end without a disposition."
           />
+          {form.draft.dispositionsEnabled && (
+            <SelectField
+              form={form}
+              name="dispositionSetId"
+              label="Disposition set"
+              options={optionsOf(dispositionSets, "Default disposition set")}
+            />
+          )}
         </>
       )}
     />

@@ -1,4 +1,4 @@
-/** Users and agents: role, team, site, skills with proficiency, capacity, auto-answer, first password. */
+/** Users and agents: role, team, site, queues, skills with proficiency, capacity, auto-answer, first password. */
 
 import { CollectionSection } from "../CollectionSection";
 import { useLookup } from "../context";
@@ -48,11 +48,13 @@ function fieldsOf(draft: UserDraft): string[] {
     "maxConcurrent",
     "autoAnswer",
     "outboundQueueId",
+    "queueIds",
     "enabled",
     "password",
     "permanentPassword",
   ];
   draft.skills.forEach((_, index) => fields.push(`skills.${index}.skillId`, `skills.${index}.proficiency`));
+  draft.queueIds.forEach((_, index) => fields.push(`queueIds.${index}`));
   return fields;
 }
 
@@ -110,6 +112,11 @@ export function UsersSection() {
                 ))}
               </ul>
             ),
+        },
+        {
+          header: "Queues",
+          cell: (user) =>
+            (user.queueIds ?? []).length === 0 ? NONE : user.queueIds.map((id) => nameOf(queues, id)).join(", "),
         },
         { header: "Capacity", cell: (user) => user.maxConcurrent },
       ]}
@@ -185,6 +192,7 @@ function UserFields({
         />
         <SelectField form={form} name="outboundQueueId" label="Outbound queue" options={optionsOf(queues, "None")} />
       </fieldset>
+      <QueuePicker form={form} queues={queues} />
       <fieldset class="admin-group">
         <legend>Conversations</legend>
         <NumberField
@@ -220,6 +228,61 @@ function UserFields({
         </fieldset>
       )}
     </>
+  );
+}
+
+/** The queues the user is assigned to (seed: "Assign to queues"); routing will offer their interactions. */
+function QueuePicker({ form, queues }: { form: FormBinding<UserDraft>; queues: Queue[] | null }) {
+  const id = form.idFor("queueIds");
+  const chosen = form.draft.queueIds;
+  const errors = [form.errors["queueIds"], ...chosen.map((_, index) => form.errors[`queueIds.${index}`])].filter(
+    (error): error is string => error !== undefined,
+  );
+  const known = new Set((queues ?? []).map((queue) => queue.id));
+  // A queue the list no longer has (deleted meanwhile) stays visible so it can be unticked.
+  const options = [
+    ...(queues ?? []).map((queue) => ({ id: queue.id, name: queue.name })),
+    ...chosen.filter((queueId) => !known.has(queueId)).map((queueId) => ({ id: queueId, name: queueId })),
+  ];
+  const toggle = (queueId: string, on: boolean) =>
+    form.set("queueIds", on ? [...chosen, queueId] : chosen.filter((existing) => existing !== queueId));
+  return (
+    <fieldset
+      class="admin-group admin-group--wide"
+      id={id}
+      aria-describedby={describedBy(id, true, errors.length > 0)}
+    >
+      <legend>Queues</legend>
+      <p id={`${id}-hint`} class="field__hint">
+        The queues whose interactions this user takes (routing will use them).
+      </p>
+      {queues === null ? (
+        <p class="hint">Loading queues…</p>
+      ) : options.length === 0 ? (
+        <p class="hint">There are no queues yet.</p>
+      ) : (
+        <ul class="admin-check-list">
+          {options.map((queue) => (
+            <li key={queue.id}>
+              <label class="admin-check">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(queue.id)}
+                  disabled={form.readOnly}
+                  onChange={(event) => toggle(queue.id, event.currentTarget.checked)}
+                />
+                <span>{queue.name}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      {errors.length > 0 && (
+        <p id={`${id}-error`} class="field__error">
+          {errors.join(" ")}
+        </p>
+      )}
+    </fieldset>
   );
 }
 

@@ -1,0 +1,22 @@
+"""Every event type the product writes, as one union keyed on `type`: what consumers parse a document
+with, and what docs/events.schema.json is generated from. A new event type is added here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter
+
+from agentdesk.agents.events import AgentHeartbeat, AgentStateChanged
+from agentdesk.config.events import ConfigChanged
+
+Event = Annotated[AgentStateChanged | AgentHeartbeat | ConfigChanged, Field(discriminator="type")]
+
+EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(document: str | bytes | dict[str, Any]) -> Event:
+    """The event of a stored or streamed document (ValidationError if it is none of the known types)."""
+    if isinstance(document, dict):
+        return EVENTS.validate_python(document)
+    return EVENTS.validate_json(document)
