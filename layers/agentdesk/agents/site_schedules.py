@@ -9,7 +9,6 @@ from typing import Any
 
 from agentdesk.agents.domain.schedules import LogoffSchedule, affects_schedules, logoff_schedule, schedule_name
 from agentdesk.config import directory
-from agentdesk.config import store as config_store
 from agentdesk.config.events import ConfigChanged
 from agentdesk.events import Event
 from agentdesk.kernel import schedules
@@ -23,24 +22,23 @@ def _put(spec: LogoffSchedule) -> dict[str, Any]:
 
 
 def sync_site(site_id: str) -> dict[str, Any]:
-    site = config_store.site(site_id)
-    if site is None:
+    time_zone = directory.site_time_zone(site_id)
+    if time_zone is None:
         schedules.delete(schedule_name(site_id))
         return {"siteId": site_id, "schedule": None}
-    return _put(logoff_schedule(site_id, site.timeZone, enabled=directory.auto_logoff_at_midnight()))
+    return _put(logoff_schedule(site_id, time_zone, enabled=directory.auto_logoff_at_midnight()))
 
 
 def sync_default() -> dict[str, Any]:
     """The schedule of agents without a site follows the settings' default time zone."""
-    settings = config_store.workspace_settings(consistent=True)
-    return _put(logoff_schedule(None, settings.defaultTimeZone, enabled=settings.autoLogoffAtMidnight))
+    return _put(logoff_schedule(None, directory.default_time_zone(), enabled=directory.auto_logoff_at_midnight()))
 
 
 def sync_settings() -> dict[str, Any]:
     """After a settings change: the siteless schedule, and every site's (`autoLogoffAtMidnight` is global)."""
     default = sync_default()
-    for site in config_store.sites():
-        _put(logoff_schedule(site.id, site.timeZone, enabled=default["enabled"]))
+    for site_id, time_zone in directory.site_time_zones().items():
+        _put(logoff_schedule(site_id, time_zone, enabled=default["enabled"]))
     return default
 
 

@@ -234,3 +234,19 @@ def presence_grace_seconds() -> int:
 def auto_logoff_at_midnight() -> bool:
     """Whether the settings' midnight logoff is on (read consistently: a switch-off holds at once)."""
     return bool(config_store.workspace_settings(consistent=True).autoLogoffAtMidnight)
+
+
+def site_time_zone(site_id: str) -> str | None:
+    """The site's IANA time zone, read consistently; None when the site does not exist (any more)."""
+    site = config_store.site(site_id)
+    return site.timeZone if site else None
+
+
+def site_time_zones() -> dict[str, str]:
+    """Every site's time zone by site id."""
+    return {site.id: site.timeZone for site in config_store.sites()}
+
+
+def default_time_zone() -> str:
+    """The time zone of agents without a site (the settings' default), read consistently."""
+    return str(config_store.workspace_settings(consistent=True).defaultTimeZone)
