@@ -1,7 +1,10 @@
 import { render } from "preact";
+import { isChatPath } from "./chat/chatPath";
+import { ChatApp } from "./chat/ChatPage";
 import { App } from "./ui/App";
 import "./styles.css";
 
 const root = document.getElementById("app");
 if (root === null) throw new Error("index.html has no #app element");
-render(<App />, root);
+// /chat is the public customer chat (no sign-in); every other path is the signed-in app (hash routes).
+render(isChatPath(location.pathname) ? <ChatApp /> : <App />, root);

@@ -17,6 +17,7 @@ import { QueuesSection } from "./sections/QueuesSection";
 import { SettingsSection } from "./sections/SettingsSection";
 import { SitesSection } from "./sections/SitesSection";
 import { SkillsSection } from "./sections/SkillsSection";
+import { TagsSection } from "./sections/TagsSection";
 import { TeamsSection } from "./sections/TeamsSection";
 import { UsersSection } from "./sections/UsersSection";
 
@@ -50,6 +51,7 @@ const GROUPS: { title: string; sections: SectionDef[] }[] = [
     sections: [
       { id: "pause-codes", title: "Pause codes", view: PauseCodesSection },
       { id: "canned-messages", title: "Canned messages", view: CannedMessagesSection },
+      { id: "tags", title: "Tags", view: TagsSection },
     ],
   },
   {

@@ -17,6 +17,7 @@ import {
   type Queue,
   type Site,
   type Skill,
+  type Tag,
   type Team,
   type User,
   type WorkspaceSettings,
@@ -28,6 +29,7 @@ import {
   MAX_SUPERVISORS,
   PAUSE_LABEL_MAX,
   RANGES,
+  TAG_LABEL_MAX,
   descriptionProblem,
   emailProblem,
   integerProblem,
@@ -37,7 +39,9 @@ import {
   outcomeLines,
   outcomeProblems,
   parseWholeNumber,
+  isTagPaletteName,
   passwordProblem,
+  tagColorProblem,
   timeZoneProblem,
   usernameProblem,
 } from "./validation";
@@ -348,6 +352,50 @@ export const cannedMessageForm: FormSpec<CannedMessage, CannedMessageDraft> = {
   validate: (draft) => collect({ title: nameProblem(draft.title, "a title"), body: messageBodyProblem(draft.body) }),
   toBody: (draft) => ({ title: draft.title.trim(), body: draft.body, queueId: orNull(draft.queueId) }),
 };
+
+// --- tags ------------------------------------------------------------------------------------------
+
+export interface TagDraft {
+  label: string;
+  /** "" none, a palette name, or "custom" (then `customColor`, #rrggbb). */
+  color: string;
+  customColor: string;
+  description: string;
+  enabled: boolean;
+}
+
+export const CUSTOM_COLOR = "custom";
+
+export const tagForm: FormSpec<Tag, TagDraft> = {
+  empty: () => ({ label: "", color: "", customColor: "", description: "", enabled: true }),
+  fromItem: (tag) => {
+    const named = tag.color === null || isTagPaletteName(tag.color);
+    return {
+      label: tag.label,
+      color: named ? (tag.color ?? "") : CUSTOM_COLOR,
+      customColor: named ? "" : (tag.color ?? ""),
+      description: tag.description,
+      enabled: tag.enabled,
+    };
+  },
+  validate: (draft) =>
+    collect({
+      label: nameProblem(draft.label, "a label", TAG_LABEL_MAX),
+      customColor: draft.color === CUSTOM_COLOR ? tagColorProblem(draft.customColor) : null,
+      description: descriptionProblem(draft.description),
+    }),
+  toBody: (draft) => ({
+    label: draft.label.trim(),
+    color: tagColorOf(draft),
+    description: draft.description,
+    enabled: draft.enabled,
+  }),
+};
+
+function tagColorOf(draft: TagDraft): string | null {
+  if (draft.color === "") return null;
+  return draft.color === CUSTOM_COLOR ? draft.customColor.trim().toLowerCase() : draft.color;
+}
 
 // --- integrations ----------------------------------------------------------------------------------
 

@@ -91,6 +91,19 @@ export interface CannedMessage extends Stored {
   queueId: string | null;
 }
 
+/** A palette name (`TAG_COLORS`) or `#rrggbb`. */
+export type TagColor = string;
+
+export interface Tag extends Stored {
+  /** What agents pick in a conversation; 1–40 characters, unique ignoring case and spacing. */
+  label: string;
+  /** null: the workspace's neutral colour. */
+  color: TagColor | null;
+  description: string;
+  /** false: kept on past interactions, not offered. */
+  enabled: boolean;
+}
+
 export interface Integration extends Stored {
   name: string;
   description: string;
@@ -126,6 +139,7 @@ export const PATHS = {
   pauseCodes: "/pause-codes",
   dispositionSets: "/disposition-sets",
   cannedMessages: "/canned-messages",
+  tags: "/tags",
   integrations: "/integrations",
   settings: "/settings",
 } as const;

@@ -187,6 +187,46 @@ export function messageBodyProblem(body: string): string | null {
   return problems.length > 0 ? problems.join(" ") : null;
 }
 
+// --- tags ------------------------------------------------------------------------------------------
+
+export const TAG_LABEL_MAX = 40;
+
+/** The named colours a tag may take (the API's `TAG_COLORS`), each with how the console draws it. */
+export const TAG_PALETTE = {
+  gray: "#6b7280",
+  red: "#dc2626",
+  orange: "#ea580c",
+  amber: "#d97706",
+  green: "#16a34a",
+  teal: "#0d9488",
+  blue: "#2563eb",
+  indigo: "#4f46e5",
+  purple: "#9333ea",
+  pink: "#db2777",
+} as const;
+export type TagPaletteName = keyof typeof TAG_PALETTE;
+export const TAG_COLORS = Object.keys(TAG_PALETTE) as TagPaletteName[];
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+export function isTagPaletteName(value: string): value is TagPaletteName {
+  return (TAG_COLORS as readonly string[]).includes(value);
+}
+
+/** A custom tag colour must be #rrggbb (the API also takes the palette names, chosen from a list). */
+export function tagColorProblem(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed === "") return "Enter a colour such as #1f6feb.";
+  return HEX_COLOR.test(trimmed) ? null : `"${trimmed}" is not a colour such as #1f6feb.`;
+}
+
+/** The CSS colour a tag shows in (a palette name's own shade, a custom colour as it is), or null. */
+export function tagCssColor(color: string | null): string | null {
+  if (color === null || color === "") return null;
+  if (isTagPaletteName(color)) return TAG_PALETTE[color];
+  return HEX_COLOR.test(color) ? color : null;
+}
+
 // --- disposition outcomes --------------------------------------------------------------------------
 
 /** Written by the system when wrap-up times out; admins cannot use the label themselves. */

@@ -82,6 +82,26 @@ export async function listAll(client: ConfigApiClient, path: string, what: strin
   return items;
 }
 
+/** One document such as `/disposition-sets/{id}`. */
+export async function getDocument(client: ConfigApiClient, path: string, what: string): Promise<unknown> {
+  const fetchFn = client.fetchFn ?? fetch;
+  const token = client.idToken();
+  if (token === null) throw new ApiError("UNAUTHORIZED", `You are signed out; sign in to load ${what}.`);
+  let response: Response;
+  try {
+    response = await fetchFn(`${client.apiUrl.replace(/\/+$/, "")}${path}`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError("NETWORK", `${capitalise(what)} could not be loaded; check the connection.`);
+  }
+  if (!response.ok) throw await errorFrom(response, what);
+  const body: unknown = await response.json().catch(() => null);
+  if (!isObject(body)) throw new ApiError("BAD_RESPONSE", `The server sent ${what} in a form Agent Desk cannot read.`);
+  return body;
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,6 +1,7 @@
 import { StatusToolbar } from "../agent/StatusToolbar";
+import { InteractionsWorkspace } from "../interactions/InteractionsWorkspace";
 
-/** The agent workspace: the status toolbar on top; interactions, wrap-up and today's performance below. */
+/** The agent workspace: the status toolbar on top; today's performance, offers, conversations and recent activity below. */
 export function WorkspaceView() {
   return (
     <section class="view workspace" aria-labelledby="view-title">
@@ -8,9 +9,7 @@ export function WorkspaceView() {
         Workspace
       </h1>
       <StatusToolbar />
-      <div class="card empty-state">
-        <p>Your interactions, wrap-up and today's performance will appear here.</p>
-      </div>
+      <InteractionsWorkspace />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { usePauseCodes } from "../agent/usePauseCodes";
 import { useConnection } from "../ui/connectionContext";
 import { ForceLogoffDialog } from "./ForceLogoffDialog";
 import { ForceStatusDialog } from "./ForceStatusDialog";
+import { QueuesPanel } from "./QueuesPanel";
 import { type RosterRow, countByStatus, shownStatus } from "./roster";
 import { RosterFeed, type RosterSnapshot } from "./rosterFeed";
 
@@ -80,6 +81,7 @@ export function Wallboard() {
       <p class="wallboard__outcome" role="status">
         {outcome ?? ""}
       </p>
+      <div class="wallboard__grid">
       <div class="card table-card">
         <table class="roster">
           <caption class="visually-hidden">Agents in your teams, live</caption>
@@ -124,6 +126,8 @@ export function Wallboard() {
             ))}
           </tbody>
         </table>
+      </div>
+      <QueuesPanel />
       </div>
       {dialog?.kind === "status" && open && (
         <ForceStatusDialog
