@@ -3,7 +3,7 @@ PORT ?= 8080
 AWS_PORT ?= 4566
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: setup dev test lint format bench synth web
+.PHONY: setup dev test lint format bench bench-interactions simulate synth web
 
 setup:
 	scripts/setup.sh
@@ -29,6 +29,18 @@ web:
 
 bench:
 	.venv/bin/python -m bench
+
+bench-interactions:
+	.venv/bin/python -m bench interactions
+
+# Customer chats and simulated agents against the running local stack (`make dev`); SIMFLAGS adds options
+# (e.g. SIMFLAGS="--isolated --agents 20", or "--start-stack" for a stack of its own): see scripts/simulate.py.
+RATE ?= 12
+DURATION ?= 60
+AGENTS ?= 5
+simulate:
+	.venv/bin/python -m scripts.simulate --url http://127.0.0.1:$(PORT) --rate $(RATE) --duration $(DURATION) \
+		--agents $(AGENTS) $(SIMFLAGS)
 
 synth: web
 	npx cdk synth --quiet

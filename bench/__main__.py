@@ -5,6 +5,8 @@ Usage:
     python -m bench                          # both: agent-state, then local-stack (defaults)
     python -m bench agent-state [flags]      # only bench/agent_state.py (in-process stack)
     python -m bench local-stack [flags]      # only bench/local_stack.py (`python -m infra.local` as a subprocess)
+    python -m bench interactions [flags]     # only bench/interactions.py (chats: offers, messages, routing)
+    python -m bench reporting [flags]        # only bench/reporting.py (aggregator events/s, export time)
     python -m bench --runs 1 --commands 60   # flags without a name go to agent-state, as before; then local-stack
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-BENCHES = ("agent-state", "local-stack")
+BENCHES = ("agent-state", "local-stack", "interactions", "reporting")
 
 
 def run(name: str, argv: list[str]) -> None:
@@ -20,6 +22,14 @@ def run(name: str, argv: list[str]) -> None:
         from bench import agent_state
 
         agent_state.main(argv)
+    elif name == "reporting":
+        from bench import reporting
+
+        reporting.main(argv)
+    elif name == "interactions":
+        from bench import interactions
+
+        interactions.main(argv)
     else:
         from bench import local_stack
 

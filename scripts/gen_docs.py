@@ -21,6 +21,7 @@ from agentdesk.events import EVENTS
 from agentdesk.kernel.errors import ErrorCode
 from agentdesk.kernel.events import EVENT_SCHEMA_VERSION
 from agentdesk.realtime.pushes import PUSHES
+from agentdesk.reporting.domain.reports import markdown as reports_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 ASYNCAPI = ROOT / "docs" / "asyncapi.yaml"
@@ -32,6 +33,7 @@ SECTIONS: dict[Path, dict[str, Callable[[], str]]] = {
         "transition-table": transition_table_markdown,
     },
     ROOT / "docs" / "config-api.md": {"pause-codes": pause_codes_markdown},
+    ROOT / "docs" / "reports.md": {"reports": reports_markdown},
 }
 
 
@@ -58,6 +60,8 @@ def asyncapi() -> dict[str, Any]:
             "x-min-role": registered.min_role.value,
             "payload": schema,
         }
+        if registered.customer:
+            messages[key]["x-customer"] = True  # a customer's connection may send it too
         send.append({"$ref": f"#/channels/workspace/messages/{key}"})
         if registered.reply is not None:
             reply = _schema(registered.reply)
@@ -120,8 +124,11 @@ def asyncapi() -> dict[str, Any]:
             "title": "Agent Desk workspace protocol",
             "version": "1.0.0",
             "description": (
-                "JSON messages over one WebSocket per browser tab. Connect to `wsUrl?token=<Cognito IdToken>`; "
-                "a missing, forged or expired token is refused with HTTP 401 before the socket opens. Every "
+                "JSON messages over one WebSocket per browser tab. Connect to `wsUrl?token=<Cognito IdToken>`, "
+                "or, for a customer's chat, `wsUrl?token=<customer token>` (from POST /api/chat/sessions); "
+                "a missing, forged or expired token is refused with HTTP 401 before the socket opens. A "
+                "customer's connection may send only the requests marked `x-customer` (any other is refused "
+                "with FORBIDDEN) and receives only pushes about its own chat. Every "
                 "request carries `action` and `requestId` and gets exactly one reply, `ack` or `error`. "
                 "Requests on one connection are rate limited; over the limit the reply is the error "
                 "RATE_LIMITED with `retryAfterSeconds` and nothing is done. "

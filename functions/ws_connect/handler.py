@@ -18,6 +18,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     connect = parse(event=event, model=APIGatewayWebSocketConnectEventModel)
     principal = principal_of(event)
     save_connection(connect.request_context.connection_id, principal, get_settings().connection_ttl_seconds)
-    presence.connected(principal)
+    if not principal.is_customer:  # a customer has no agent state and no presence
+        presence.connected(principal)
     logger.info("connected", extra={"userId": principal.user_id, "role": principal.role.value})
     return {"statusCode": 200}

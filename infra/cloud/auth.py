@@ -1,15 +1,19 @@
-"""Sign-in for everyone: the Cognito user pool, the web app's public client and the role groups."""
+"""Sign-in for everyone: the Cognito user pool, the web app's public client and the role groups; and the key
+customers' chat tokens are signed with (customers never sign in)."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from .nag import suppress
 
 # Role groups, highest privilege first (a lower precedence wins when a user is in several groups).
 GROUPS = ("admins", "supervisors", "agents")
+# The HS256 key of the customer tokens: 64 random letters and digits (kernel/customer_tokens.py wants >= 32 bytes).
+CUSTOMER_TOKEN_KEY_LENGTH = 64
 
 
 class Auth(Construct):
@@ -53,6 +57,24 @@ class Auth(Construct):
         )
         for precedence, name in enumerate(GROUPS):
             self.user_pool.add_group(name.capitalize(), group_name=name, precedence=precedence)
+
+        self.customer_token_secret = secretsmanager.Secret(
+            self,
+            "CustomerTokenKey",
+            description="Agent Desk: the HS256 key customers' chat tokens are signed with",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=CUSTOMER_TOKEN_KEY_LENGTH, exclude_punctuation=True, include_space=False
+            ),
+            # Nothing to keep: without it, open chats only have to start again.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        suppress(
+            self.customer_token_secret,
+            "SMG4",
+            "No automatic rotation: the key signs chat tokens that live at most a day and carry no key id, and "
+            "each function reads it once per warm instance, so a rotation would cut every open chat at an "
+            "unplanned moment. docs/deploy.md says how to rotate it by hand (new value, then fresh instances).",
+        )
 
         suppress(
             self.user_pool,

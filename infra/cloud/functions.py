@@ -20,6 +20,7 @@ from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -60,6 +61,7 @@ class Resources:
     ws_connection_arns: Sequence[str]
     log_level: str = "INFO"
     reserve_concurrency: bool = True  # off for accounts whose concurrency quota is below what is reserved
+    customer_token_secret: secretsmanager.ISecret | None = None  # for functions with customer_tokens
 
 
 def state_machine_env_var(name: str) -> str:
@@ -163,6 +165,8 @@ class Functions(Construct):
             env[self.table_specs[table_name].env_var] = res.tables[table_name].table_name
         if spec.pushes:
             env["WS_MANAGEMENT_ENDPOINT"] = res.ws_management_endpoint
+        if spec.customer_tokens:
+            env["CUSTOMER_TOKEN_SECRET_ARN"] = self._customer_token_secret(spec).secret_arn
         for stream_name in spec.publishes_to:
             env.setdefault("EVENT_STREAM", self._stream(spec, stream_name).stream_name)
             env[stream_env_var(stream_name)] = self._stream(spec, stream_name).stream_name
@@ -173,6 +177,11 @@ class Functions(Construct):
             return self.resources.streams[name]
         except KeyError:
             raise KeyError(f"{spec.name} uses Kinesis stream {name!r}, which is not declared") from None
+
+    def _customer_token_secret(self, spec: wiring.Function) -> secretsmanager.ISecret:
+        if self.resources.customer_token_secret is None:
+            raise ValueError(f"{spec.name} issues or verifies customer tokens, but the stack has no key for them")
+        return self.resources.customer_token_secret
 
     def _grant(self, spec: wiring.Function, function: lambda_.Function, role: iam.Role) -> None:
         res = self.resources
@@ -204,6 +213,14 @@ class Functions(Construct):
                 applies_to=[
                     regex(r"^Resource::arn:<AWS::Partition>:execute-api:.*/prod/(POST|GET|DELETE)/@connections/\*$")
                 ],
+            )
+        if spec.customer_tokens:
+            # Reading the key and nothing more (not DescribeSecret, not the other versions' metadata).
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[self._customer_token_secret(spec).secret_arn],
+                )
             )
         if spec.manages_users:
             role.add_to_policy(

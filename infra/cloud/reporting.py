@@ -1,18 +1,27 @@
-"""The event stream and the data lake: Kinesis → Firehose → S3 (partitioned by date), catalogued in Glue."""
+"""The event stream and the data lake: Kinesis → Firehose → S3 (one JSON event a line, gzipped, partitioned by
+date), catalogued in Glue (`raw_events`, partition projection on dt), with an Athena workgroup and one named
+query per report (the same SQL the exporter runs with DuckDB: layers/agentdesk/reporting/sql/)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy, Size, Stack
+from aws_cdk import aws_athena as athena
 from aws_cdk import aws_glue as glue
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from agentdesk import wiring
+from agentdesk.reporting.domain.lake_schema import PARTITION, glue_columns
+from agentdesk.reporting.domain.reports import REPORTS
+from agentdesk.reporting.lake import ATHENA_RESULTS_PREFIX
+from agentdesk.reporting.queries import sql_text
 
 from .nag import suppress
 
@@ -129,6 +138,13 @@ class Reporting(Construct):
                     f"Resource::<{lake_id}.Arn>/*",
                 ],
             )
+            # One JSON document a line, as the lake's readers (Athena's JSON SerDe, DuckDB) expect.
+            cfn = delivery.node.default_child
+            assert isinstance(cfn, firehose.CfnDeliveryStream)
+            cfn.add_property_override(
+                "ExtendedS3DestinationConfiguration.ProcessingConfiguration",
+                {"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord"}]},
+            )
             self.delivery_streams[name] = delivery
 
         stack = Stack.of(self)
@@ -142,6 +158,103 @@ class Reporting(Construct):
                 location_uri=self.lake.s3_url_for_object("raw/"),
             ),
         )
+        database_name = f"{stack.stack_name.lower().replace('-', '_')}_reports"
+        self.raw_events = glue.CfnTable(
+            self,
+            "RawEvents",
+            catalog_id=stack.account,
+            database_name=database_name,
+            table_input=glue.CfnTable.TableInputProperty(
+                name="raw_events",
+                description="Every event of the stream as delivered (docs/events.md); columns: what the reports read",
+                table_type="EXTERNAL_TABLE",
+                partition_keys=[glue.CfnTable.ColumnProperty(name=PARTITION[0], type=PARTITION[1])],
+                parameters={
+                    "classification": "json",
+                    "compressionType": "gzip",
+                    # Partition projection: every dt=YYYY-MM-DD/ folder is a partition without a crawler.
+                    "projection.enabled": "true",
+                    "projection.dt.type": "date",
+                    "projection.dt.format": "yyyy-MM-dd",
+                    "projection.dt.range": "2024-01-01,NOW",
+                    "projection.dt.interval": "1",
+                    "projection.dt.interval.unit": "DAYS",
+                    "storage.location.template": self.lake.s3_url_for_object("raw/events/dt=${dt}/"),
+                },
+                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
+                    location=self.lake.s3_url_for_object("raw/events/"),
+                    input_format="org.apache.hadoop.mapred.TextInputFormat",
+                    output_format="org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serde_info=glue.CfnTable.SerdeInfoProperty(
+                        serialization_library="org.openx.data.jsonserde.JsonSerDe",
+                        parameters={"ignore.malformed.json": "true", "case.insensitive": "true"},
+                    ),
+                    columns=[glue.CfnTable.ColumnProperty(name=n, type=t) for n, t in glue_columns()],
+                ),
+            ),
+        )
+        self.raw_events.add_dependency(self.database)
+        self.workgroup = athena.CfnWorkGroup(
+            self,
+            "Workgroup",
+            name=f"{stack.stack_name}-reports",
+            description="Agent Desk reports over the event lake",
+            state="ENABLED",
+            recursive_delete_option=True,
+            work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
+                enforce_work_group_configuration=True,
+                publish_cloud_watch_metrics_enabled=True,
+                bytes_scanned_cutoff_per_query=10 * 1024**3,
+                result_configuration=athena.CfnWorkGroup.ResultConfigurationProperty(
+                    output_location=self.lake.s3_url_for_object(ATHENA_RESULTS_PREFIX),
+                    encryption_configuration=athena.CfnWorkGroup.EncryptionConfigurationProperty(
+                        encryption_option="SSE_S3"
+                    ),
+                ),
+            ),
+        )
+        self.named_queries = {}
+        for report in REPORTS:
+            query = athena.CfnNamedQuery(
+                self,
+                f"{_pascal(report.name)}Query",
+                name=report.name,
+                description=f"{report.title} for one site's local day; parameters: see docs/reports.md",
+                database=database_name,
+                work_group=self.workgroup.ref,
+                query_string=sql_text(report),
+            )
+            query.add_dependency(self.workgroup)
+            self.named_queries[report.name] = query
+
+    def grant_lake(self, specs: Sequence[wiring.Function], functions: dict[str, lambda_.Function]) -> None:
+        """Give the functions that declare `lake` their access to the bucket and its name (LAKE_BUCKET)."""
+        lake_id = Stack.of(self).resolve(self.lake.bucket_arn)["Fn::GetAtt"][0]
+        for spec in specs:
+            if spec.lake is None:
+                continue
+            function = functions[spec.name]
+            if spec.lake is wiring.Access.WRITE:
+                self.lake.grant_read_write(function)
+            else:
+                self.lake.grant_read(function)
+            function.add_environment("LAKE_BUCKET", self.lake.bucket_name)
+            role = function.role
+            assert isinstance(role, iam.Role)
+            suppress(
+                role,
+                "IAM5",
+                "Reads the day's raw event objects and writes the report exports in the lake bucket only; their "
+                "keys are dated at run time, so the grant is on the bucket's objects.",
+                applies_to=[
+                    "Action::s3:GetObject*",
+                    "Action::s3:GetBucket*",
+                    "Action::s3:List*",
+                    "Action::s3:DeleteObject*",
+                    "Action::s3:Abort*",
+                    f"Resource::<{lake_id}.Arn>/*",
+                ],
+            )
 
 
 def _pascal(name: str) -> str:

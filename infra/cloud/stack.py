@@ -80,8 +80,10 @@ class AgentDeskStack(Stack):
                 ws_connection_arns=self.realtime.connection_arns(),
                 log_level=log_level,
                 reserve_concurrency=reserve_concurrency,
+                customer_token_secret=self.auth.customer_token_secret,
             ),
         )
+        self.reporting.grant_lake(functions, self.functions.functions)
         self.realtime.add_routes(functions, self.functions.functions)
         self.http.add_routes(functions, self.functions.functions)
         self.orchestration = Orchestration(

@@ -184,7 +184,8 @@ class Poller:
                 kwargs["ShardIteratorType"] = "TRIM_HORIZON"
             return str(streams.get_shard_iterator(**kwargs)["ShardIterator"])
         kinesis = self.client("kinesis")
-        kwargs = {"StreamARN": mapping.source_arn, "ShardId": shard}
+        # by name: moto's shard iterator records the stream name it was asked for (None when given the ARN)
+        kwargs = {"StreamName": mapping.source_name, "ShardId": shard}
         if after:
             kwargs |= {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": after}
         else:

@@ -1,13 +1,15 @@
 """Creates in the local AWS what the CDK app creates in an account, from the same wiring:
-tables (keys, indexes, TTL, streams), the Cognito user pool with its groups and app client, the Kinesis
-event stream, the state machines with their ASL substitutions and the EventBridge rules of the functions
-that run at a fixed rate (the local scheduler fires them).
+tables (keys, indexes, TTL, streams), the Cognito user pool with its groups and app client, the key of the
+customer tokens (a Secrets Manager secret), the Kinesis event stream, the state machines with their ASL
+substitutions and the EventBridge rules of the functions that run at a fixed rate (the local scheduler fires
+them).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,8 @@ class Provisioned:
     schedule_group: str
     scheduler_role_arn: str
     rules: dict[str, str] = field(default_factory=dict)  # rule name → the function it invokes
+    customer_token_secret_arn: str = ""
+    lake_bucket: str = ""  # the event lake (raw/events/, exports/): the local forwarder writes the raw events
 
 
 def table_name(key: str) -> str:
@@ -102,6 +106,17 @@ def create_user_pool(client: Any) -> tuple[str, str]:
     return pool["Id"], app_client["ClientId"]
 
 
+def create_customer_token_secret(client: Any) -> str:
+    """The key customers' chat tokens are signed with: random, as the CDK app's generated secret is."""
+    return str(
+        client.create_secret(
+            Name="agentdesk-customer-token-key",
+            Description="Agent Desk: the HS256 key customers' chat tokens are signed with",
+            SecretString=secrets.token_urlsafe(48),
+        )["ARN"]
+    )
+
+
 def substitutions(runtime: LambdaRuntime, machine: str) -> dict[str, str]:
     """ASL placeholder → ARN of the function that declares itself a task of this state machine."""
     values = {}
@@ -163,6 +178,7 @@ def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned
     dynamodb = client("dynamodb")
     tables = {key: create_table(dynamodb, key, table) for key, table in wiring.TABLES.items()}
     pool_id, client_id = create_user_pool(client("cognito-idp"))
+    customer_token_secret = create_customer_token_secret(client("secretsmanager"))
     kinesis = client("kinesis")
     streams = {}
     for key in wiring.KINESIS_STREAMS:
@@ -173,4 +189,17 @@ def provision(endpoint: str, region: str, runtime: LambdaRuntime) -> Provisioned
     client("scheduler").create_schedule_group(Name=group)
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/agentdesk-scheduler"
     rules = create_rules(client("events"), runtime)
-    return Provisioned(tables, pool_id, client_id, machines, streams, group, role, rules)
+    lake_bucket = "agentdesk-lake"
+    client("s3").create_bucket(Bucket=lake_bucket)
+    return Provisioned(
+        tables,
+        pool_id,
+        client_id,
+        machines,
+        streams,
+        group,
+        role,
+        rules,
+        customer_token_secret_arn=customer_token_secret,
+        lake_bucket=lake_bucket,
+    )

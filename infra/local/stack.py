@@ -31,6 +31,7 @@ from infra.local.aws import LocalAws
 from infra.local.gateway import DENIAL_NOISE, Gateway, GatewayConfig
 from infra.local.gc_watch import GcWatch
 from infra.local.in_process import GatewayTransport, install_transport, uninstall_transport
+from infra.local.lake import LakeForwarder
 from infra.local.lambda_runtime import LambdaRuntime
 from infra.local.pollers import Poller
 from infra.local.provision import Provisioned, provision
@@ -63,6 +64,7 @@ class LocalStack:
         self.aws = LocalAws(self.options.host, self.options.aws_port, self.runtime)
         self.pollers = Poller(self.runtime, self.client, self.options.region)
         self.scheduler = LocalScheduler(self.client)
+        self.lake: LakeForwarder | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._clients: dict[tuple[str, str], Any] = {}
@@ -111,6 +113,9 @@ class LocalStack:
         else:
             install_defaults()
         self.timings["seed"] = time.perf_counter() - began
+        # moto does not run a Kinesis-sourced delivery stream: this writes the lake's raw events as Firehose does
+        self.lake = LakeForwarder(self.client, self.provisioned.streams["events"], self.provisioned.lake_bucket)
+        self.lake.start()
         self.pollers.start(self.provisioned.table_names, self.provisioned.streams)
         # ready means consistent: the seed's events have reached their consumers before anyone can connect
         self.pollers.wait_idle(timeout=60)
@@ -144,8 +149,11 @@ class LocalStack:
         os.environ["USER_POOL_ID"] = provisioned.user_pool_id
         os.environ["USER_POOL_CLIENT_ID"] = provisioned.user_pool_client_id
         os.environ["COGNITO_JWKS_URL"] = f"{self.aws_endpoint}/{provisioned.user_pool_id}/.well-known/jwks.json"
+        os.environ["CUSTOMER_TOKEN_SECRET_ARN"] = provisioned.customer_token_secret_arn
         os.environ["WS_MANAGEMENT_ENDPOINT"] = self.base_url
+        os.environ["WEBSOCKET_URL"] = f"ws://{self.options.host}:{self.options.port}/ws"  # handed to chat customers
         os.environ["EVENT_STREAM"] = provisioned.streams["events"]
+        os.environ["LAKE_BUCKET"] = provisioned.lake_bucket
         os.environ["SCHEDULE_GROUP"] = provisioned.schedule_group
         os.environ["SCHEDULER_ROLE_ARN"] = provisioned.scheduler_role_arn
         for key, arn in provisioned.state_machine_arns.items():
@@ -199,6 +207,8 @@ class LocalStack:
             uninstall_transport(self._pushes)
         self.scheduler.stop()
         self.pollers.stop()
+        if self.lake is not None:
+            self.lake.stop()
         self._stop_executions()
         if self._server is not None:
             self._server.should_exit = True

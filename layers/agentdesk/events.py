@@ -9,8 +9,49 @@ from pydantic import Field, TypeAdapter
 
 from agentdesk.agents.events import AgentHeartbeat, AgentStateChanged
 from agentdesk.config.events import ConfigChanged
+from agentdesk.interactions.events import (
+    InteractionAbandoned,
+    InteractionAssigned,
+    InteractionClosed,
+    InteractionDispositionCompleted,
+    InteractionDispositionSubmitted,
+    InteractionEnded,
+    InteractionHeld,
+    InteractionMessageSent,
+    InteractionNoteAdded,
+    InteractionOffered,
+    InteractionOfferExpired,
+    InteractionOfferRejected,
+    InteractionQueued,
+    InteractionRated,
+    InteractionResumed,
+    InteractionRinging,
+    InteractionTagsChanged,
+)
 
-Event = Annotated[AgentStateChanged | AgentHeartbeat | ConfigChanged, Field(discriminator="type")]
+Event = Annotated[
+    AgentStateChanged
+    | AgentHeartbeat
+    | ConfigChanged
+    | InteractionQueued
+    | InteractionOffered
+    | InteractionOfferRejected
+    | InteractionOfferExpired
+    | InteractionAssigned
+    | InteractionMessageSent
+    | InteractionNoteAdded
+    | InteractionTagsChanged
+    | InteractionEnded
+    | InteractionAbandoned
+    | InteractionDispositionSubmitted
+    | InteractionDispositionCompleted
+    | InteractionClosed
+    | InteractionRated
+    | InteractionRinging
+    | InteractionHeld
+    | InteractionResumed,
+    Field(discriminator="type"),
+]
 
 EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
 

@@ -32,6 +32,8 @@ from agentdesk.config import sessions as access
 from agentdesk.config.api import documented_responses
 from agentdesk.config.api import router as config_router
 from agentdesk.config.contracts import PATTERN_MESSAGES, PUBLIC, ROLE_EXTENSION, GatewayMessage
+from agentdesk.interactions import ingress
+from agentdesk.interactions.api import router as chat_router
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode, rate_limited
 from agentdesk.kernel.identity import Principal, Role, at_least, principal_from_claims
 from agentdesk.kernel.observability import logger
@@ -56,7 +58,8 @@ app.configure_openapi(
     security_schemes={
         SECURITY_SCHEME: HTTPBearer(
             bearerFormat="JWT", description="The IdToken of a user of the Agent Desk Cognito user pool."
-        )
+        ),
+        **ingress.SECURITY_SCHEMES,  # the ingress routes: an integration's key and the request's signature
     },
     security=[{SECURITY_SCHEME: []}],
 )
@@ -104,7 +107,13 @@ def _guard() -> None:
     (403), then limit the body (413)."""
     route = app.context.get("_route")
     required = ((route.openapi_extensions or {}) if route else {}).get(ROLE_EXTENSION, Role.AGENT.value)
-    if required != PUBLIC:
+    unmatched = route is None or route.rule.pattern in (".*", "^.*$")  # Powertools' stand-in route: not found
+    if unmatched and any(pattern.match(app.current_event.path) for pattern in _UNSIGNED_PATHS):
+        required = PUBLIC  # a method a route without sign-in does not have: 405 with Allow, as for the others
+    if required == ingress.INTEGRATION:
+        if not isinstance(app.context.get("integration"), ingress.Caller):  # once: the signature is taken once
+            app.append_context(integration=ingress.authenticate(app.current_event))
+    elif required != PUBLIC:
         principal = current_principal()
         _limit(principal)
         if not at_least(principal.role, Role(required)):
@@ -181,6 +190,13 @@ _ROUTES = [
     if isinstance(route, wiring.HttpRoute) and route.method != "ANY"
 ]
 
+# Paths of the routes API Gateway lets through without sign-in (chat sessions, ingress, the documents).
+_UNSIGNED_PATHS = [
+    re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$")
+    for route in wiring.function("http-api").triggers
+    if isinstance(route, wiring.HttpRoute) and not route.authorized
+]
+
 
 @app.not_found
 def _not_found(_exc: NotFoundError) -> Response[dict[str, Any]]:
@@ -231,6 +247,8 @@ def get_me() -> dict[str, Any]:
 
 
 app.include_router(config_router)
+app.include_router(chat_router)
+app.include_router(ingress.router)
 
 
 # Answers API Gateway gives itself, in its own shape `{"message": ...}` (an HTTP API cannot reshape them).
@@ -254,6 +272,8 @@ def openapi_document() -> str:
     either = {"oneOf": [error_ref, {"$ref": "#/components/schemas/GatewayMessage"}]}
     for operations in document.get("paths", {}).values():
         for method, operation in operations.items():
+            if operation.get(ROLE_EXTENSION) == PUBLIC:  # Powertools drops an empty `security`: say "no sign-in"
+                operation.setdefault("security", [])
             for parameter in operation.get("parameters", []):
                 # An optional parameter is one left out, never a "null" string: drop Optional's null branch.
                 schema = parameter.get("schema", {})
@@ -277,9 +297,11 @@ def openapi_document() -> str:
                     "content": {"application/json": {"schema": error_ref}},
                 },
             )
-            # What API Gateway may answer itself, before the function runs (see GatewayMessage).
+            # What API Gateway may answer itself, before the function runs (see GatewayMessage); its 401 only
+            # where its JWT authorizer stands (a route without sign-in, or signed otherwise, has none).
+            behind_authorizer = any(SECURITY_SCHEME in s for s in operation.get("security", [{SECURITY_SCHEME: []}]))
             for status, also in GATEWAY_ANSWERS.items():
-                if status in responses:
+                if status in responses and (status != "401" or behind_authorizer):
                     responses[status]["content"] = {"application/json": {"schema": either}}
                     responses[status]["description"] += f" {also}"
             operation["responses"] = dict(sorted(responses.items()))

@@ -150,9 +150,11 @@ class Function:
     tables: dict[str, Access] = field(default_factory=dict)
     pushes: bool = False  # may use the WebSocket management API: post to, check and close connections
     manages_users: bool = False  # may create, update and disable Cognito users and their groups
+    customer_tokens: bool = False  # issues or verifies customer (chat) tokens: may read their signing secret
     starts: tuple[str, ...] = ()  # state machines it may start or stop
     schedules: tuple[str, ...] = ()  # state machines it keeps EventBridge Scheduler schedules for
     publishes_to: tuple[str, ...] = ()  # Kinesis streams it writes
+    lake: Access | None = None  # the lake bucket (raw events, report exports): READ, or WRITE to export
     timeout_seconds: int = 10
     memory_mb: int = 512
     # Concurrent instances kept for it and never exceeded (None: it shares the account's unreserved pool).
@@ -193,6 +195,24 @@ TABLES: dict[str, Table] = {
     ),
     # Powertools idempotency records of the stream consumers (keyed by a hash of the eventId).
     "idempotency": Table(setting="idempotency_table", partition_key="id", ttl_attribute="expiration"),
+    # Reporting: pk "day#<site-local date>", sk "agent#<id>" (the day's sums); pk "event#<eventId>" (the guard that
+    # counts each event once, expiring); pk "dead#<UTC date>" (records that are no known event, expiring).
+    "reporting": Table(setting="reporting_table", partition_key="pk", sort_key="sk", ttl_attribute="expiresAt"),
+    # Interactions: pk = interaction id, sk "interaction" (the aggregate) or "m#<seq>" (its messages); and the
+    # performance counters, pk "agent#<id>", sk "today#<date>". Indexes: an agent's open and recent ones, a
+    # contact's history, and (sparse) what waits in each queue, oldest first.
+    "interactions": Table(
+        setting="interactions_table",
+        partition_key="pk",
+        sort_key="sk",
+        indexes=(
+            Index("byAgent", "agentKey", "sortKey"),
+            Index("byContact", "contactId", "queuedAt"),
+            Index("waiting", "waitingQueue", "queuedAt"),
+        ),
+    ),
+    # The routing read model: pk "queue#<id>", sk agent id; who may be offered work, kept from the events.
+    "routing": Table(setting="routing_table", partition_key="pk", sort_key="sk"),
 }
 
 STATE_MACHINES: dict[str, StateMachine] = {
@@ -204,6 +224,51 @@ STATE_MACHINES: dict[str, StateMachine] = {
         file="scheduled_logoff.asl.json",
         description="Midnight logoff of every logged-in agent of a site, reason AUTO.",
     ),
+    "offer-timeout": StateMachine(
+        file="offer_timeout.asl.json",
+        description="An offer's time to answer: withdraws the offer if still open and routes the interaction again.",
+    ),
+    "wrap-up": StateMachine(
+        file="wrap_up.asl.json",
+        description="An interaction's wrap-up time: writes Unsure / No agent submission if the agent has not.",
+    ),
+}
+
+# The WebSocket actions of the interactions context (interactions/ws.py); customers may send the last four.
+INTERACTION_ACTIONS: tuple[str, ...] = (
+    "accept",
+    "reject",
+    "endInteraction",
+    "submitDisposition",
+    "listInteractions",
+    "getInteraction",
+    "getPerformance",
+    "addNote",
+    "addTag",
+    "removeTag",
+    "useCannedMessage",
+    "setAutoAnswer",
+    "sendMessage",
+    "typing",
+    "endChat",
+    "rate",
+)
+# What an interaction's events change for routing: the router routes and starts the timers on these.
+ROUTER_EVENTS: tuple[str, ...] = (
+    "interaction.queued",
+    "interaction.offered",
+    "interaction.offer.rejected",
+    "interaction.offer.expired",
+    "interaction.ended",
+    "agent.state.changed",
+)
+# Tables a function that routes needs: it claims an agent (agents) for an interaction in one transaction.
+ROUTING_TABLES: dict[str, Access] = {
+    "interactions": Access.WRITE,
+    "routing": Access.READ,
+    "agents": Access.WRITE,
+    "events": Access.WRITE,
+    "config": Access.READ,
 }
 
 # Kinesis data streams by key; the physical name reaches functions as EVENT_STREAM.
@@ -219,6 +284,7 @@ CONFIG_COLLECTIONS: tuple[str, ...] = (
     "pause-codes",
     "disposition-sets",
     "canned-messages",
+    "tags",
     "integrations",
 )
 CONFIG_API_ROUTES: tuple[HttpRoute, ...] = (
@@ -234,15 +300,19 @@ CONFIG_API_ROUTES: tuple[HttpRoute, ...] = (
 # answer a bare 404 (a more specific route always wins over ANY).
 OTHER_METHODS: tuple[HttpRoute, ...] = tuple(
     HttpRoute("ANY", path) for path in dict.fromkeys(r.path for r in (HttpRoute("GET", "/api/me"), *CONFIG_API_ROUTES))
+) + tuple(  # the routes without sign-in too: API Gateway would answer a bare 404 before any authentication
+    HttpRoute("ANY", path, authorized=False)
+    for path in ("/api/chat/sessions", "/api/ingress/interactions", "/api/ingress/interactions/{id}/events")
 )
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="ws-authorizer",
-        description="Verifies the Cognito IdToken on $connect, checks the user against the directory (deleted, "
-        "disabled, current role) and hands the principal to the route handlers.",
+        description="Verifies the token on $connect (a Cognito IdToken, checked against the directory: deleted, "
+        "disabled, current role; or a customer's chat token) and hands the principal to the route handlers.",
         triggers=(WebSocketAuthorizer(),),
         tables={"config": Access.READ},
+        customer_tokens=True,
     ),
     Function(
         name="ws-connect",
@@ -273,8 +343,10 @@ FUNCTIONS: tuple[Function, ...] = (
             WebSocketRoute("forceStatus"),
             WebSocketRoute("forceLogoff"),
             WebSocketRoute("listAgentStates"),
+            *(WebSocketRoute(name) for name in INTERACTION_ACTIONS),
         ),
-        tables={"agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ},
+        tables={**ROUTING_TABLES, "connections": Access.READ},
+        pushes=True,  # messages and typing go straight to the connections of the people on the interaction
         # The WebSocket stage's 500 messages/s at ~100 ms a command; a flood cannot take the account's whole pool.
         reserved_concurrency=50,
     ),
@@ -347,16 +419,72 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function(
         name="http-api",
-        description="The HTTP API: the signed-in user (/api/me), the config API and its OpenAPI document.",
+        description="The HTTP API: the signed-in user (/api/me), the config API and its OpenAPI document; chats "
+        "customers open (no sign-in); other channels' interactions from outside systems (/api/ingress/..., "
+        "signed with an integration's key).",
         triggers=(
             HttpRoute("GET", "/api/me"),
             *CONFIG_API_ROUTES,
+            HttpRoute("POST", "/api/chat/sessions", authorized=False),
+            # Outside systems (other channels): the handler checks the integration's key and HMAC signature.
+            HttpRoute("POST", "/api/ingress/interactions", authorized=False),
+            HttpRoute("POST", "/api/ingress/interactions/{id}/events", authorized=False),
             HttpRoute("GET", "/api/openapi.json", authorized=False),
             HttpRoute("GET", "/api/docs", authorized=False),
             *OTHER_METHODS,
         ),
-        tables={"config": Access.WRITE, "events": Access.WRITE},
+        tables={**ROUTING_TABLES, "config": Access.WRITE, "idempotency": Access.WRITE},  # ingress: replay guard
         manages_users=True,
+        customer_tokens=True,  # issues the token of a chat it opens
+    ),
+    Function(
+        name="router",
+        description="Routes interactions from the stream: a new one, one back in its queue, the queue's oldest "
+        "waiting ones when an agent frees up; starts the offer and wrap-up timers.",
+        triggers=(TableStream("events", only_types=ROUTER_EVENTS),),
+        tables=ROUTING_TABLES,
+        starts=("offer-timeout", "wrap-up"),
+        timeout_seconds=60,
+    ),
+    Function(
+        name="routing-model",
+        description="Keeps the routing read model: per queue, each agent's routable state, free slots, "
+        "proficiency and idle time, from agent.state.changed and user changes.",
+        triggers=(TableStream("events", only_types=("agent.state.changed", "config.changed")),),
+        tables={"routing": Access.WRITE, "agents": Access.READ, "config": Access.READ},
+        timeout_seconds=60,
+    ),
+    Function(
+        name="offer-expiry",
+        description="Task of the offer-timeout state machine: withdraws an offer nobody answered and routes the "
+        "interaction again.",
+        triggers=(StateMachineTask("offer-timeout", "OfferExpiryFunctionArn"),),
+        tables=ROUTING_TABLES,
+    ),
+    Function(
+        name="wrap-up-timeout",
+        description="Task of the wrap-up state machine: writes Unsure / No agent submission unless the agent has "
+        "submitted a disposition, and ends the agent's wrap-up.",
+        triggers=(StateMachineTask("wrap-up", "WrapUpTimeoutFunctionArn"),),
+        tables={"interactions": Access.WRITE, "agents": Access.WRITE, "events": Access.WRITE, "config": Access.READ},
+    ),
+    Function(
+        name="reporting-aggregator",
+        description="Adds each event on the Kinesis stream once (idempotent on eventId) to the per-agent metrics "
+        "of its site-local day; a record that is no known event is kept as a dead letter.",
+        triggers=(KinesisSource("events", batch_size=500),),
+        tables={"reporting": Access.WRITE, "config": Access.READ},
+        timeout_seconds=60,
+    ),
+    Function(
+        name="reporting-export",
+        description="Hourly, and on demand: writes each site's report files (Parquet and CSV) for the local day "
+        "that ended, from the event lake, with DuckDB.",
+        triggers=(Every(minutes=60),),
+        tables={"config": Access.READ},
+        lake=Access.WRITE,
+        timeout_seconds=600,
+        memory_mb=2048,
     ),
 )
 

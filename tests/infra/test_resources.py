@@ -281,7 +281,8 @@ def test_agent_state_commands_read_state_and_config_version_in_one_batch(synth: 
 
 
 def test_authorizer_only_reads_the_config_table(synth: Synth) -> None:
-    """It verifies the token, then reads the directory (a deleted, disabled or demoted user); nothing else."""
+    """It verifies the token (a customer's with the key it may read), then reads the directory (a deleted,
+    disabled or demoted user); nothing else."""
     grants = _dynamodb_grants(synth, wiring.authorizer().name)
     assert set(grants) == {synth.table_id("config")}
     assert not grants[synth.table_id("config")] & WRITE_ACTIONS
@@ -292,6 +293,7 @@ def test_authorizer_only_reads_the_config_table(synth: Synth) -> None:
         "logs:PutLogEvents",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
+        "secretsmanager:GetSecretValue",
     }
 
 

@@ -4,7 +4,8 @@
   the two in one module: starting a second mock resets the first): start `mock_aws`, create every table of
   `wiring.TABLES` (keys, indexes, TTL and streams read from the wiring), a Cognito user pool with the groups
   agents/supervisors/admins and an app client, set the environment a deployed function gets
-  (AWS_REGION=us-east-1, fake credentials, table names, USER_POOL_ID, USER_POOL_CLIENT_ID), lift the rate
+  (AWS_REGION=us-east-1, fake credentials, table names, USER_POOL_ID, USER_POOL_CLIENT_ID, and
+  CUSTOMER_TOKEN_SECRET_ARN: a Secrets Manager secret holding the customer tokens' key), lift the rate
   limits (RATE_LIMIT_*: test_rate_limits.py restores the product's) and call `reset_settings()`. They yield
   an `AwsStack` with the names, clients and the helpers `claims(...)`, `create_user(...)`,
   `cognito_user(...)` and `scan(...)`.
@@ -126,6 +127,7 @@ class AwsStack:
     dynamodb: Any
     cognito: Any
     created_users: dict[str, str] = field(default_factory=dict)  # username -> sub
+    customer_token_secret_arn: str = ""
 
     @property
     def issuer(self) -> str:
@@ -176,6 +178,11 @@ def _clients() -> tuple[Any, Any]:
     return boto3.client("dynamodb", region_name=REGION), boto3.client("cognito-idp", region_name=REGION)
 
 
+@cache
+def _secrets_client() -> Any:
+    return boto3.client("secretsmanager", region_name=REGION)
+
+
 @contextmanager
 def mocked_account() -> Iterator[AwsStack]:
     """The whole mocked account with the environment pointing at it; undone on exit."""
@@ -209,9 +216,13 @@ def mocked_account() -> Iterator[AwsStack]:
             env.setenv(wiring.TABLES[key].env_var, name)
         env.setenv("USER_POOL_ID", pool)
         env.setenv("USER_POOL_CLIENT_ID", client_id)
+        secret_arn = _secrets_client().create_secret(
+            Name="agentdesk-customer-token-key", SecretString="test-customer-token-key-" + "k" * 40
+        )["ARN"]
+        env.setenv("CUSTOMER_TOKEN_SECRET_ARN", secret_arn)
         reset_settings()
         try:
-            yield AwsStack(REGION, tables, pool, client_id, dynamodb, cognito)
+            yield AwsStack(REGION, tables, pool, client_id, dynamodb, cognito, customer_token_secret_arn=secret_arn)
         finally:
             reset_settings()
 

@@ -51,8 +51,46 @@ WS_MATRIX: dict[str, dict[str, tuple[str, str, str]]] = {
         "team": (FORBIDDEN, OK, OK),
         "other": (FORBIDDEN, FORBIDDEN, OK),
     },
+    # Interactions: every signed-in role may call them on interactions that are theirs (an unknown one is
+    # NOT_FOUND, a rule's answer); what a customer alone may do (leave a chat, rate it) is FORBIDDEN to staff.
+    **{
+        name: {"-": (OK, OK, OK)}
+        for name in (
+            "accept",
+            "reject",
+            "sendMessage",
+            "typing",
+            "useCannedMessage",
+            "addNote",
+            "addTag",
+            "removeTag",
+            "endInteraction",
+            "submitDisposition",
+            "listInteractions",
+            "getInteraction",
+            "getPerformance",
+            "setAutoAnswer",
+        )
+    },
+    "endChat": {"-": (FORBIDDEN,) * 3},
+    "rate": {"-": (FORBIDDEN,) * 3},
 }
-FIELDS: dict[str, dict[str, Any]] = {"setStatus": {"status": "Available"}, "forceStatus": {"status": "Available"}}
+NO_INTERACTION = {"interactionId": "int_none"}
+FIELDS: dict[str, dict[str, Any]] = {
+    "setStatus": {"status": "Available"},
+    "forceStatus": {"status": "Available"},
+    **dict.fromkeys(
+        ("accept", "reject", "typing", "endInteraction", "getInteraction", "endChat", "rate"), NO_INTERACTION
+    ),
+    "sendMessage": {**NO_INTERACTION, "text": "hello"},
+    "useCannedMessage": {**NO_INTERACTION, "cannedMessageId": "canned-greeting"},
+    "addNote": {**NO_INTERACTION, "text": "a note"},
+    "addTag": {**NO_INTERACTION, "tag": "vip"},
+    "removeTag": {**NO_INTERACTION, "tag": "vip"},
+    "submitDisposition": {**NO_INTERACTION, "category": "Success", "outcome": "Resolved"},
+    "setAutoAnswer": {"enabled": True},
+}
+FIELDS["rate"] = {**NO_INTERACTION, "score": 5}
 ROLE_INDEX = {A: 0, S: 1, D: 2}
 
 

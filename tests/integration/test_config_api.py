@@ -92,6 +92,10 @@ RESOURCES: dict[str, tuple[Factory, Factory]] = {
         lambda api: {"title": "Greeting", "body": "Hi {{contact.firstName}}!", "queueId": queue(api, "General")},
         lambda api: {"title": "Greeting", "body": "Hello {{ contact.fullName }}, I'm {{agent.firstName}}."},
     ),
+    "/api/tags": (
+        lambda api: {"label": "VIP", "color": "purple"},
+        lambda api: {"label": "VIP customer", "color": "#1f6feb", "description": "Gold tier", "enabled": False},
+    ),
     "/api/integrations": (lambda api: {"name": "Voice"}, lambda api: {"name": "Voice", "enabled": False}),
     "/api/users": (
         lambda api: user_body(teamId=team(api), siteId=site(api), skills=[{"skillId": skill(api), "proficiency": 4}]),

@@ -148,9 +148,9 @@ def test_a_failed_condition_is_not_sent_again(aws: AwsStack) -> None:
 def test_a_warm_command_is_one_read_and_one_write(centre: Centre) -> None:
     config_table, agents_table = centre.aws.tables["config"], centre.aws.tables["agents"]
     with counted() as calls:
-        centre.ack("ana", "login")  # the first command of this function loads the directory
+        centre.ack("ana", "login")  # the first command of this function loads the directory: one Scan
         assert calls.take() == Counter(
-            {"dynamodb:BatchGetItem": 1, "dynamodb:Query": 5, "dynamodb:TransactWriteItems": 1}
+            {"dynamodb:BatchGetItem": 1, "dynamodb:Scan": 1, "dynamodb:TransactWriteItems": 1}
         )
         one_read_one_write = Counter({"dynamodb:BatchGetItem": 1, "dynamodb:TransactWriteItems": 1})
         for reason in ("lunch", "break", "training"):
@@ -257,7 +257,7 @@ def test_a_table_that_never_saw_a_config_write_is_never_cached(aws: AwsStack) ->
     with counted() as calls:
         directory.at(empty)
         directory.at(empty)
-    assert calls.counts() == Counter({"dynamodb:Query": 10})  # pause codes, users, teams, deleted users, skills; twice
+    assert calls.counts() == Counter({"dynamodb:Scan": 2})  # the directory's kinds in one Scan; twice
 
 
 # --- the publisher ------------------------------------------------------------------------------------------
@@ -310,6 +310,6 @@ def test_the_publisher_reads_the_configuration_once_per_batch(centre: Centre, ht
     batch = stream_batch(centre, events[3:])
     with counted() as calls:
         publisher_handler(batch, FakeLambdaContext())  # type: ignore[arg-type]
-    assert [c.operation for c in calls.on(config_table)] == ["dynamodb:GetItem"] + ["dynamodb:Query"] * 5
+    assert [c.operation for c in calls.on(config_table)] == ["dynamodb:GetItem", "dynamodb:Scan"]
     assert pushed_to(calls) == Counter({"ana-0": 1, "ana-1": 1, "sue-0": 1, "ada-0": 1})
     assert directory.supervisors_of(ana) == {sue}

@@ -245,13 +245,13 @@ def test_a_flood_of_bad_tokens_from_one_address_is_refused_cheaply_and_logged_sa
     good = moto_signed_token(claims)
     forged = moto_signed_token({**claims, "aud": "another-client"})
     verified: list[str] = []
-    real_authenticate = auth.authenticate
+    real_authenticate = auth.authenticate_connection
 
     def counted(token: str | None) -> Any:
         verified.append(str(token))
         return real_authenticate(token)
 
-    monkeypatch.setattr(authorizer, "authenticate", counted)
+    monkeypatch.setattr(authorizer, "authenticate_connection", counted)
 
     flood = [connect(forged if n % 2 else "not.a.jwt", "198.51.100.7") for n in range(300)]
     assert flood == [None] * 300

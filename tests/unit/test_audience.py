@@ -13,7 +13,7 @@ from agentdesk.config.directory import AgentProfile
 from agentdesk.config.domain.rules import Kind
 from agentdesk.config.events import ConfigChanged, ConfigChangedData
 from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, SYSTEM
-from agentdesk.realtime.domain.audience import STAFF_ROLES, push_for
+from agentdesk.realtime.domain.audience import STAFF_ROLES, WORKSPACE_KINDS, push_for
 
 
 def config_changed(kind: str, item_id: str = "x1") -> ConfigChanged:
@@ -28,7 +28,7 @@ def config_changed(kind: str, item_id: str = "x1") -> ConfigChanged:
     )
 
 
-@pytest.mark.parametrize("kind", ["pauseCode", "cannedMessage", "dispositionSet"])
+@pytest.mark.parametrize("kind", ["pauseCode", "cannedMessage", "dispositionSet", "tag"])
 def test_what_the_workspace_reads_reaches_everyone(kind: str) -> None:
     push = push_for(config_changed(kind))
     assert push is not None and push.broadcast
@@ -64,3 +64,8 @@ def test_an_agent_state_push_is_the_documented_message() -> None:
     message = AgentStatePush.model_validate(push.message)
     assert message.state == event.data.state and message.change.command == "login"
     assert event.data.routing.routable and event.data.session and event.data.session.sessionId == "ses_1"
+
+
+def test_every_kind_of_config_item_has_a_chosen_audience() -> None:
+    staff_only = {"team", "site", "skill", "queue", "integration", "settings"}
+    assert WORKSPACE_KINDS | staff_only | {"user"} == {kind.value for kind in Kind}

@@ -21,6 +21,7 @@ from agentdesk.config.contracts import (
     QueueInput,
     SiteInput,
     SkillInput,
+    TagInput,
     TeamInput,
     UserCreate,
     UserUpdate,
@@ -40,6 +41,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     DispositionSetInput: {"name": "Sales", "outcomes": OUTCOMES},
     CannedMessageInput: {"title": "Hi", "body": "Hi {{contact.firstName}}"},
     IntegrationInput: {"name": "Voice"},
+    TagInput: {"label": "VIP"},
     UserCreate: USER,
     UserUpdate: {k: v for k, v in USER.items() if k != "username"},
     WorkspaceSettingsInput: {},
@@ -157,3 +159,42 @@ def test_names_keep_any_visible_text_trimmed(shown: str) -> None:
 
 def test_every_label_pattern_has_a_message_a_person_can_read() -> None:
     assert LABEL_PATTERN in PATTERN_MESSAGES and TEXT_PATTERN in PATTERN_MESSAGES
+
+
+@pytest.mark.parametrize("color", [None, "gray", "purple", "pink", "#1f6feb", "#A0B1C2"])
+def test_a_tag_colour_is_a_palette_name_or_rrggbb(color: str | None) -> None:
+    tag = TagInput.model_validate({"label": "VIP", "color": color})
+    assert tag.color == (color.lower() if color else None)  # stored lower-case
+    assert (tag.description, tag.enabled) == ("", True)
+
+
+@pytest.mark.parametrize("color", ["Purple", "crimson", "#fff", "#1f6feb0", "1f6feb", "", " blue", 5])
+def test_a_tag_colour_outside_the_palette_is_refused(color: Any) -> None:
+    assert problems(TagInput, {"label": "VIP", "color": color}) == ["color"]
+
+
+def test_a_tag_label_follows_the_short_label_rules() -> None:
+    assert TagInput.model_validate({"label": "  Follow-up "}).label == "Follow-up"
+    assert problems(TagInput, {"label": "x" * 41}) == ["label"]
+    assert problems(TagInput, {"label": "x" * 40}) == []
+    for bad in ("", "   ", "VIP\nGold", "V\u200bIP"):
+        assert problems(TagInput, {"label": bad}) == ["label"], bad
+    assert problems(TagInput, {"label": "VIP", "description": "x" * 501}) == ["description"]
+    assert problems(TagInput, {"label": "VIP", "enabled": "yes"}) == ["enabled"]
+
+
+def test_the_tag_colour_pattern_has_a_message_a_person_can_read() -> None:
+    from agentdesk.config.domain.rules import TAG_COLOR_PATTERN
+
+    assert "#1f6feb" in PATTERN_MESSAGES[TAG_COLOR_PATTERN] and "purple" in PATTERN_MESSAGES[TAG_COLOR_PATTERN]
+
+
+def test_a_user_is_staff_never_a_customer() -> None:
+    assert problems(UserCreate, {**USER, "role": "customer"}) == ["role"]
+    assert [UserCreate.model_validate({**USER, "role": r}).role.value for r in ("agent", "supervisor", "admin")] == [
+        "agent",
+        "supervisor",
+        "admin",
+    ]
+    schema = UserUpdate.model_json_schema()["properties"]["role"]
+    assert schema["enum"] == ["agent", "supervisor", "admin"]

@@ -19,6 +19,7 @@ from agentdesk.config.domain.rules import (
     Kind,
     Reference,
     duplicates,
+    fill_variables,
     in_use_message,
     is_time_zone,
     key_hash,
@@ -33,6 +34,7 @@ from agentdesk.config.domain.rules import (
     template_problems,
     template_variables,
     usages_of,
+    variable_values,
 )
 from agentdesk.kernel.identity import Role
 
@@ -210,3 +212,84 @@ def test_integration_keys_are_stored_as_sha256() -> None:
     key = "adk_abcd1234_secret"
     assert key_hash(key) == hashlib.sha256(key.encode()).hexdigest()
     assert key_prefix(key) == "adk_abcd1234"
+
+
+# --- filling canned messages ---------------------------------------------------------------------------
+
+CONTACT = {"contactId": "c1", "name": "Ann  Marie Lee", "email": "ann@example.com", "phone": "+44 20 7946 0000"}
+
+
+def test_fill_variables_takes_the_contact_the_agent_and_the_queue() -> None:
+    body = "Hi {{contact.firstName}} ({{ contact.fullName }}, {{contact.email}}), "
+    body += "I'm {{agent.firstName}} of {{queue.name}}."
+    filled = fill_variables(body, CONTACT, agent_name="Ben Ng", queue_name="Billing")
+    assert filled == "Hi Ann (Ann Marie Lee, ann@example.com), I'm Ben of Billing."
+    assert fill_variables("{{contact.lastName}} / {{agent.name}}", CONTACT, agent_name="Ben Ng") == "Marie Lee / Ben Ng"
+
+
+def test_fill_variables_prefers_the_contacts_own_first_and_last_name() -> None:
+    contact = {"name": "Dr Ann Lee", "firstName": "Ann", "lastName": "Lee", "company": "Acme", "accountNumber": 4711}
+    assert (
+        fill_variables("{{contact.firstName}} {{contact.lastName}} of {{contact.company}}", contact)
+        == "Ann Lee of Acme"
+    )
+    assert fill_variables("Account {{contact.accountNumber}}", contact) == "Account 4711"
+    assert variable_values({"firstName": "Ann", "lastName": "Lee"})["contact.fullName"] == "Ann Lee"
+
+
+def test_fill_variables_reads_a_contact_object_as_well_as_a_mapping() -> None:
+    class Contact:
+        name = "Ann Lee"
+        email = None
+
+    assert fill_variables("Hi {{contact.firstName}}, {{contact.email}}!", Contact()) == "Hi Ann,!"
+
+
+def test_a_variable_without_a_value_goes_with_the_space_before_it() -> None:
+    greeting = "Hi {{contact.firstName}}, thanks for getting in touch. I'm {{agent.firstName}} — how can I help?"
+    assert fill_variables(greeting, {}) == "Hi, thanks for getting in touch. I'm — how can I help?"
+    assert fill_variables("Thanks {{contact.firstName}}", None) == "Thanks"
+    assert fill_variables("Dear {{contact.firstName}} {{contact.lastName}}, hello", {"name": ""}) == "Dear, hello"
+    assert fill_variables("({{contact.phone}})", {}) == "()"  # no space to take: only the variable goes
+
+
+def test_an_unknown_variable_is_left_as_written() -> None:
+    # the config API refuses them (400), so only a message stored before a variable was withdrawn has one
+    assert (
+        fill_variables("Size {{contact.shoeSize}}, {{contact.firstName}}", CONTACT) == "Size {{contact.shoeSize}}, Ann"
+    )
+    assert fill_variables("No variables {at all}.", CONTACT) == "No variables {at all}."
+
+
+def test_values_are_inserted_as_text_never_read_as_variables() -> None:
+    contact = {"name": "{{agent.name}} $1 \\1"}
+    assert fill_variables("Hi {{contact.fullName}}", contact, agent_name="Ben") == "Hi {{agent.name}} $1 \\1"
+
+
+@given(st.text(max_size=200), st.dictionaries(st.sampled_from(["name", "email", "phone"]), st.text(max_size=30)))
+def test_fill_variables_never_fails_and_leaves_no_known_variable(body: str, contact: dict[str, str]) -> None:
+    filled = fill_variables(body, contact, agent_name="Ben", queue_name="Billing")
+    if not template_problems(body) and all("{" not in v and "}" not in v for v in contact.values()):
+        assert not any(f"{{{{{name}}}}}" in filled for name in TEMPLATE_VARIABLES)
+
+
+def test_every_demo_canned_message_fills_completely() -> None:
+    from agentdesk.config.defaults import CANNED_MESSAGES
+
+    contact = {"name": "Ann Lee", "email": "ann@example.com", "phone": "1", "company": "Acme", "accountNumber": "7"}
+    for _id, _title, body, _queue in CANNED_MESSAGES:
+        assert template_problems(body) == []
+        filled = fill_variables(body, contact, agent_name="Ben Ng", queue_name="Billing")
+        assert "{{" not in filled and "Ann" in filled
+
+
+def test_the_admin_console_offers_the_same_tag_palette() -> None:
+    import re
+    from pathlib import Path
+
+    from agentdesk.config.domain.rules import TAG_COLORS
+
+    source = (Path(__file__).resolve().parents[2] / "web" / "src" / "admin" / "validation.ts").read_text()
+    palette = re.search(r"TAG_PALETTE = \{(.*?)\}", source, re.S)
+    assert palette is not None
+    assert tuple(re.findall(r"^\s*(\w+):", palette.group(1), re.M)) == TAG_COLORS

@@ -140,6 +140,7 @@ def test_what_a_function_needs_follows_its_wiring() -> None:
         "config_table",
         "user_pool_id",
         "user_pool_client_id",
+        "customer_token_secret_arn",
     }
     assert "event_stream" in required_settings(wiring.function("publisher"))
     assert {"schedule_group", "scheduler_role_arn", "scheduled_logoff_state_machine_arn"} <= set(

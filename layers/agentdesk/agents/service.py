@@ -12,6 +12,7 @@ decided again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from pydantic import Field, TypeAdapter
@@ -35,6 +36,7 @@ from agentdesk.kernel import clock, ids
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.events import EVENT_SCHEMA_VERSION, SYSTEM, Actor, new_event_id
 from agentdesk.kernel.identity import Principal, Role
+from agentdesk.kernel.unit_of_work import UnitOfWork
 from agentdesk.realtime.dispatch import action, require_role
 from agentdesk.realtime.envelope import ActionRequest
 
@@ -253,6 +255,105 @@ def _in_scope(principal: Principal, agent_id: str, config: Directory) -> None:
             f"Agent {agent_id} is not in a team you supervise (or does not exist).",
             "agentId",
         )
+
+
+# --- staged changes: another context's unit of work writes the agent's state with its own -------------------
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An agent-state change added to a unit of work, not yet committed. `label` names the state's operation
+    in the unit (a cancellation that lists it means the agent's state moved meanwhile)."""
+
+    label: str
+    previous: domain.AgentState
+    state: domain.AgentState
+    changed: bool
+
+
+def stage(
+    work: UnitOfWork,
+    agent_id: str,
+    decide: Decide,
+    actor: Actor = SYSTEM,
+    *,
+    config: Directory | None = None,
+    label: str | None = None,
+) -> Staged:
+    """Decide on the agent's current state (read now, strongly consistent) and add the outcome — state,
+    agent.state.changed, time & attendance records — to `work`. A refusal raises AgentDeskError and adds
+    nothing; so does a decision that changes nothing (`changed` False)."""
+    stored = agents.load_state(agent_id)
+    config = config or directory.current()
+    transition = decide(stored.state, config)
+    name = label or f"agent:{agent_id}"
+    if not transition.changed:
+        return Staged(name, stored.state, stored.state, changed=False)
+    event = _event(stored.state, transition, actor, config.profile(agent_id))
+    agents.stage_transition(work, stored, transition, event, config.site_of(agent_id), name)
+    return Staged(name, stored.state, transition.state, changed=True)
+
+
+def _capacity(config: Directory, agent_id: str) -> int:
+    profile = config.profile(agent_id)
+    return profile.capacity if profile else domain.DEFAULT_CAPACITY
+
+
+def stage_start_interaction(
+    work: UnitOfWork, agent_id: str, interaction_id: str, *, voice: bool = False, config: Directory | None = None
+) -> Staged:
+    """The agent takes (a slot for) an interaction: refused unless Available, without a pending status, with
+    a free slot and not on a voice call (INVALID_TRANSITION), or when not logged in."""
+    return stage(
+        work,
+        agent_id,
+        lambda state, cfg: domain.start_interaction(
+            state,
+            interaction_id,
+            pause_codes=cfg.pause_codes,
+            now=clock.now(),
+            voice=voice,
+            capacity=_capacity(cfg, agent_id),
+        ),
+        config=config,
+    )
+
+
+def stage_end_interaction(
+    work: UnitOfWork, agent_id: str, interaction_id: str, *, wrap_up: bool, config: Directory | None = None
+) -> Staged:
+    """The interaction leaves the agent: into wrap-up, or (an offer withdrawn, a queue without dispositions)
+    the slot is simply free again."""
+    return stage(
+        work,
+        agent_id,
+        lambda state, cfg: domain.end_interaction(
+            state, interaction_id, pause_codes=cfg.pause_codes, now=clock.now(), wrap_up=wrap_up
+        ),
+        config=config,
+    )
+
+
+def stage_finish_wrap_up(
+    work: UnitOfWork,
+    agent_id: str,
+    interaction_id: str,
+    *,
+    actor: Actor = SYSTEM,
+    config: Directory | None = None,
+) -> Staged:
+    """The agent's wrap-up of the interaction is over (their disposition, with `actor` the agent, or the
+    timeout's, with the system): Available again, or the pending status."""
+    cause = domain.Cause.SYSTEM if actor.role == "system" else domain.Cause.AGENT
+    return stage(
+        work,
+        agent_id,
+        lambda state, cfg: domain.finish_wrap_up(
+            state, interaction_id, pause_codes=cfg.pause_codes, now=clock.now(), cause=cause
+        ),
+        actor,
+        config=config,
+    )
 
 
 # --- WebSocket actions ------------------------------------------------------------------------------------

@@ -155,10 +155,17 @@ def _record_item(fact: domain.Fact) -> AgentItem | None:
     return None
 
 
-def save_transition(
-    previous: StoredState, transition: domain.Transition, event: DomainEvent[Any], site_id: str | None
+def stage_transition(
+    work: UnitOfWork,
+    previous: StoredState,
+    transition: domain.Transition,
+    event: DomainEvent[Any],
+    site_id: str | None,
+    label: str = "state",
 ) -> None:
-    """Write the new state, its event and its records atomically; CONFLICT if the state moved meanwhile."""
+    """Add the new state (conditioned on the version read), its event and its records to a unit of work;
+    the operations are labelled `label`, `<label>:event` and `<label>:record:<n>` (the state's own label
+    alone, so a cancelled unit tells whether the agent's state moved)."""
     model = _model()
     state = transition.state
     item = model(
@@ -170,11 +177,23 @@ def save_transition(
         logged_in_site=(site_id or NO_SITE) if state.logged_in else None,
     )
     condition = (AgentItem.version == previous.state.version) if previous.exists else AgentItem.pk.does_not_exist()
-    work = UnitOfWork(_connection())
-    work.put("state", item, condition)
-    work.event(event)
+    work.put(label, item, condition)
+    work.event(event, "event" if label == "state" else f"{label}:event")
     for number, record in enumerate(r for r in (_record_item(f) for f in transition.records) if r is not None):
-        work.put(f"record:{number}", record)
+        work.put(f"{label}:record:{number}" if label != "state" else f"record:{number}", record)
+
+
+def connection() -> PynamoConnection:
+    """The connection a unit of work that writes an agent's state is built on."""
+    return _connection()
+
+
+def save_transition(
+    previous: StoredState, transition: domain.Transition, event: DomainEvent[Any], site_id: str | None
+) -> None:
+    """Write the new state, its event and its records atomically; CONFLICT if the state moved meanwhile."""
+    work = UnitOfWork(_connection())
+    stage_transition(work, previous, transition, event, site_id)
     try:
         work.commit()
     except Cancelled as exc:

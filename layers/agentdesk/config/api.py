@@ -1,6 +1,6 @@
 """The config API's HTTP transport: routes, parameters, responses and their OpenAPI descriptions (DESIGN §4).
 
-Every collection (users, teams, sites, skills, queues, pause codes, disposition sets, canned messages,
+Every collection (users, teams, sites, skills, queues, pause codes, disposition sets, canned messages, tags,
 integrations) has the same five operations — list, create, get, replace (PUT with If-Match), delete — and
 settings is a singleton (GET, PUT). A collection is a row of `COLLECTIONS` (its path, models and reader
 role); what a kind does beyond storing its document is a row of `service.HOOKS`.
@@ -55,6 +55,9 @@ from agentdesk.config.contracts import (
     SkillInput,
     SkillPage,
     Stored,
+    Tag,
+    TagInput,
+    TagPage,
     Team,
     TeamInput,
     TeamPage,
@@ -104,7 +107,7 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection(Kind.SITE, "/api/sites", "Sites", SiteInput, SiteInput, Site, Site, SitePage, Role.SUPERVISOR),
     Collection(Kind.SKILL, "/api/skills", "Skills", SkillInput, SkillInput, Skill, Skill, SkillPage, Role.SUPERVISOR),
     Collection(Kind.QUEUE, "/api/queues", "Queues", QueueInput, QueueInput, Queue, Queue, QueuePage, Role.SUPERVISOR),
-    # Agents read these three in their workspace (pause menu, disposition form, canned messages).
+    # Agents read these four in their workspace (pause menu, disposition form, canned messages, tags).
     Collection(
         Kind.PAUSE_CODE,
         "/api/pause-codes",
@@ -138,6 +141,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         CannedMessagePage,
         Role.AGENT,
     ),
+    Collection(Kind.TAG, "/api/tags", "Tags", TagInput, TagInput, Tag, Tag, TagPage, Role.AGENT),
     Collection(
         Kind.INTEGRATION,
         "/api/integrations",

@@ -21,11 +21,14 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
 from agentdesk.config.domain.rules import (
     NO_AGENT_SUBMISSION,
+    TAG_COLOR_PATTERN,
+    TAG_COLORS,
     PauseStatus,
     duplicates,
     is_time_zone,
@@ -316,6 +319,34 @@ class CannedMessagePage(Document):
     nextCursor: str | None
 
 
+# --- tags ------------------------------------------------------------------------------------------
+
+TagColor = Annotated[str, StringConstraints(pattern=TAG_COLOR_PATTERN), AfterValidator(str.lower)]  # stored "#1f6feb"
+PATTERN_MESSAGES[TAG_COLOR_PATTERN] = f"must be one of {', '.join(TAG_COLORS)} or a colour such as #1f6feb."
+
+
+class TagInput(Body):
+    """A predefined interaction tag: agents pick it in the conversation; reports group by its label."""
+
+    label: ShortLabel = Field(description="What agents pick and reports show; unique, case and spacing ignored.")
+    color: TagColor | None = Field(
+        default=None, description=f"One of {', '.join(TAG_COLORS)}, or #rrggbb; null: the workspace's neutral colour."
+    )
+    description: Description = ""
+    enabled: StrictBool = Field(
+        default=True, description="Disabled tags stay on past interactions but are not offered."
+    )
+
+
+class Tag(TagInput, Stored):
+    pass
+
+
+class TagPage(Document):
+    items: list[Tag]
+    nextCursor: str | None
+
+
 # --- integrations ----------------------------------------------------------------------------------
 
 
@@ -352,12 +383,29 @@ class SkillLevel(Body):
     proficiency: StrictInt = Field(ge=1, le=5, description="5 is best; routing prefers higher proficiency.")
 
 
+# The roles a user (a Cognito account in one of our groups) may hold; a customer is never a user.
+USER_ROLES: tuple[Role, ...] = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _user_role(role: Role) -> Role:
+    if role not in USER_ROLES:
+        raise ValueError(f"Input should be {', '.join(repr(r.value) for r in USER_ROLES)}")
+    return role
+
+
+UserRole = Annotated[
+    Role,
+    AfterValidator(_user_role),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in USER_ROLES], "title": "UserRole"}),
+]
+
+
 class UserInput(Body):
     """The agent profile: who the user is, what they may do, and how work reaches them."""
 
     name: Name
     email: Email
-    role: Role = Field(description="Moves the user to the Cognito group agents, supervisors or admins.")
+    role: UserRole = Field(description="Moves the user to the Cognito group agents, supervisors or admins.")
     teamId: ConfigId | None = Field(default=None, description="Supervisors of this team see the user.")
     siteId: ConfigId | None = Field(default=None, description="Time zone of the midnight logoff.")
     skills: list[SkillLevel] = Field(default_factory=list, max_length=50)

@@ -26,6 +26,7 @@ from agentdesk.config.contracts import (
     QueueInput,
     SiteInput,
     SkillInput,
+    TagInput,
     TeamInput,
     UserInput,
     WorkspaceSettingsInput,
@@ -167,16 +168,26 @@ CANNED_MESSAGES: tuple[tuple[str, str, str, str | None], ...] = (
     ),
 )
 
+# (id, label, colour, description): the tags agents pick in a conversation
+TAGS: tuple[tuple[str, str, str, str], ...] = (
+    ("tag-vip", "VIP", "purple", "A customer of the VIP programme."),
+    ("tag-complaint", "Complaint", "red", "The customer is complaining about the service or a product."),
+    ("tag-refund", "Refund", "amber", "A refund was asked for or given."),
+    ("tag-follow-up", "Follow-up", "blue", "Someone has to get back to the customer."),
+    ("tag-escalated", "Escalated", "orange", "Handed to a supervisor or a second-line team."),
+)
+
 
 def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
     """Create the demo contact centre around `users` (the demo users of the local stack's Cognito).
 
     Creates the default pause codes; three sites (London, New York, Madrid) with their time zones; skills
     Billing, Technical Support, Sales and Spanish; two disposition sets; a General queue (the settings'
-    fallback) and one queue per skill; canned messages using contact variables; the settings; a demo
-    integration; and a profile for every user. Supervisors (then admins, if there are no supervisors)
-    are spread over the teams Customer Care and Sales & Retention as their supervisors; agents are spread
-    over the teams and sites in turn and get skill profiles in turn. Users' profiles are written to the
+    fallback) and one queue per skill; canned messages using contact variables; tags (VIP, Complaint,
+    Refund, Follow-up, Escalated); the settings; a demo integration; and a profile for every user.
+    Supervisors (then admins, if there are no supervisors) are spread over the teams Customer Care and
+    Sales & Retention as their supervisors; agents are spread over the teams and sites in turn and get
+    skill profiles in turn. Users' profiles are written to the
     config table only — their Cognito accounts and groups must already exist.
 
     Idempotent: what exists is kept (including profiles edited since). `integration_key` is set only
@@ -209,6 +220,9 @@ def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
     for message_id, title, text, only_in in CANNED_MESSAGES:
         message = CannedMessageInput(title=title, body=text, queueId=only_in)
         put(Kind.CANNED_MESSAGE, message_id, message.model_dump(mode="json"))
+    for tag_id, label, color, description in TAGS:
+        tag = TagInput(label=label, color=color, description=description)
+        put(Kind.TAG, tag_id, tag.model_dump(mode="json"))
 
     supervisors = [u for u in users if u.role is Role.SUPERVISOR] or [u for u in users if u.role is Role.ADMIN]
     for user in (u for u in users if u.role is not Role.AGENT):

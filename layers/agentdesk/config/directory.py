@@ -1,6 +1,7 @@
-"""What the agent-state commands and the publisher need to know of the configuration — pause codes, user
-profiles (team, site) and who supervises whom — as one `Directory` snapshot per configuration version,
-kept by a warm function.
+"""What the agent-state commands, the publisher, routing and wrap-up need to know of the configuration —
+pause codes, user profiles (team, site, skills, queues), who supervises whom, queues with their resolved
+timeouts and disposition outcomes, canned messages and tags — as one `Directory` snapshot per configuration
+version, kept by a warm function.
 
 Every config write bumps the configuration version in its own transaction (store/config.py). A reader
 reads that version (a command: in the same round trip as the agent's state; the publisher: once per batch
@@ -24,8 +25,19 @@ from typing import Any
 
 from agentdesk.agents import domain
 from agentdesk.config import store as config_store
-from agentdesk.config.contracts import PauseCode, Skill, Team, User
+from agentdesk.config.contracts import (
+    CannedMessage,
+    DispositionSet,
+    PauseCode,
+    Queue,
+    Skill,
+    Tag,
+    Team,
+    User,
+    WorkspaceSettings,
+)
 from agentdesk.config.domain import access
+from agentdesk.config.domain.rules import SETTINGS_ID, DispositionCategory, Kind, name_key
 from agentdesk.config.store import ConfigVersion
 from agentdesk.kernel.aws import endpoint
 from agentdesk.kernel.identity import Principal, Role
@@ -43,6 +55,53 @@ class AgentProfile:
     capacity: int = domain.DEFAULT_CAPACITY  # maxConcurrent
     skills: tuple[tuple[str, int], ...] = ()  # (skill id, proficiency 1-5)
     auto_answer: str = "agent"  # on | off | agent (the agent chooses)
+    queue_ids: tuple[str, ...] = ()  # the queues the user takes interactions from (admin's "assign to queues")
+
+
+@dataclass(frozen=True)
+class QueueRules:
+    """A queue as routing and wrap-up apply it: the settings' defaults already filled in."""
+
+    queue_id: str
+    name: str
+    required_skill_id: str | None
+    sla_target_seconds: int
+    wrap_up_timeout_seconds: int  # the queue's, else the settings' defaultWrapUpTimeoutSeconds
+    offer_timeout_seconds: int  # the queue's, else the settings' defaultOfferTimeoutSeconds
+    dispositions_enabled: bool
+    disposition_set_id: str | None  # the queue's, else the settings' default; None when dispositions are off
+    # The outcomes an agent may pick, by category (Success, Unsure, Fail); empty when there is no set. The
+    # system's "No agent submission" is never listed: only the wrap-up timeout writes it.
+    outcomes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def accepts(self, category: str, outcome: str) -> bool:
+        """Whether an agent may submit this category and outcome here (outcomes compare as names). Without a
+        disposition set any outcome of a known category is taken as the agent wrote it."""
+        if not self.dispositions_enabled or category not in set(DispositionCategory):
+            return False
+        if self.disposition_set_id is None or not self.outcomes:
+            return bool(outcome.strip())
+        return name_key(outcome) in {name_key(o) for o in self.outcomes.get(category, ())}
+
+
+@dataclass(frozen=True)
+class CannedText:
+    """A canned message: its text with variables (fill with `config.domain.rules.fill_variables`)."""
+
+    id: str
+    title: str
+    body: str
+    queue_id: str | None  # offered only in this queue; None: everywhere
+
+
+@dataclass(frozen=True)
+class TagRule:
+    """A predefined interaction tag."""
+
+    tag_id: str
+    label: str
+    color: str | None  # a palette name (rules.TAG_COLORS) or "#rrggbb"
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +116,10 @@ class Directory:
     supervised: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supervisor id -> users of their teams
     deleted: frozenset[str] = frozenset()  # ids of deleted users (their profiles are archived)
     skill_names: Mapping[str, str] = field(default_factory=dict)  # skill id -> name (the wallboard's skills)
+    queues: Mapping[str, QueueRules] = field(default_factory=dict)
+    canned_messages: Mapping[str, CannedText] = field(default_factory=dict)
+    tags: Mapping[str, TagRule] = field(default_factory=dict)  # by tag id
+    general_queue_id: str | None = None  # where routing falls back when no skilled agent is available
 
     def authorize(self, claimed: Principal) -> Principal:
         """The caller as this directory has them (role, name), or UNAUTHORIZED when deleted or disabled."""
@@ -91,6 +154,46 @@ class Directory:
             agents = [p for p in agents if p.agent_id in mine]
         return sorted(agents, key=lambda p: p.name)
 
+    def queue(self, queue_id: str) -> QueueRules | None:
+        return self.queues.get(queue_id)
+
+    def agents_in_queue(self, queue_id: str) -> list[AgentProfile]:
+        """The enabled users assigned to the queue (their profile's queueIds), by id. Whether each may take
+        work now (logged in, free capacity, skill) is the agent state's and routing's to decide."""
+        assigned = [p for p in self.profiles.values() if p.enabled and queue_id in p.queue_ids]
+        return sorted(assigned, key=lambda p: p.agent_id)
+
+    def canned_messages_for(self, queue_id: str | None) -> list[CannedText]:
+        """The canned messages offered in a queue (its own and those for every queue), by title."""
+        offered = [m for m in self.canned_messages.values() if m.queue_id is None or m.queue_id == queue_id]
+        return sorted(offered, key=lambda m: (name_key(m.title), m.id))
+
+    def tag_labelled(self, label: str) -> TagRule | None:
+        """The predefined tag with this label (case and spacing ignored), enabled or not."""
+        key = name_key(label)
+        return next((tag for tag in self.tags.values() if name_key(tag.label) == key), None)
+
+
+def queue_rules(queue: Queue, settings: WorkspaceSettings, sets: Mapping[str, DispositionSet]) -> QueueRules:
+    """A queue with the settings' defaults filled in and its disposition set's outcomes."""
+    set_id = (queue.dispositionSetId or settings.defaultDispositionSetId) if queue.dispositionsEnabled else None
+    found = sets.get(set_id) if set_id else None
+    outcomes: dict[str, tuple[str, ...]] = {}
+    if found is not None:
+        by_category = found.outcomes.model_dump()
+        outcomes = {category.value: tuple(by_category[category.value]) for category in DispositionCategory}
+    return QueueRules(
+        queue_id=queue.id,
+        name=queue.name,
+        required_skill_id=queue.requiredSkillId,
+        sla_target_seconds=queue.slaTargetSeconds,
+        wrap_up_timeout_seconds=queue.wrapUpTimeoutSeconds or settings.defaultWrapUpTimeoutSeconds,
+        offer_timeout_seconds=queue.offerTimeoutSeconds or settings.defaultOfferTimeoutSeconds,
+        dispositions_enabled=queue.dispositionsEnabled,
+        disposition_set_id=set_id,
+        outcomes=MappingProxyType(outcomes),
+    )
+
 
 def build(
     version: ConfigVersion,
@@ -99,8 +202,16 @@ def build(
     teams: Iterable[Team],
     deleted: Iterable[str] = (),
     skills: Iterable[Skill] = (),
+    *,
+    queues: Iterable[Queue] = (),
+    disposition_sets: Iterable[DispositionSet] = (),
+    canned_messages: Iterable[CannedMessage] = (),
+    tags: Iterable[Tag] = (),
+    settings: WorkspaceSettings | None = None,
 ) -> Directory:
-    """The directory of these pause codes, users and teams (no I/O: `load` reads them)."""
+    """The directory of this configuration (no I/O: `load` reads it)."""
+    settings = settings or WorkspaceSettings(version=0)
+    sets = {found.id: found for found in disposition_sets}
     configured = {
         code.id: domain.PauseCode(
             id=code.id,
@@ -125,6 +236,7 @@ def build(
             capacity=u.maxConcurrent,
             skills=tuple((level.skillId, level.proficiency) for level in u.skills),
             auto_answer=str(u.autoAnswer),
+            queue_ids=tuple(u.queueIds),
         )
         for u in users
     }
@@ -145,19 +257,45 @@ def build(
         supervised=MappingProxyType({lead: frozenset(ids) for lead, ids in supervised.items()}),
         deleted=frozenset(deleted),
         skill_names=MappingProxyType({skill.id: skill.name for skill in skills}),
+        queues=MappingProxyType({q.id: queue_rules(q, settings, sets) for q in queues}),
+        canned_messages=MappingProxyType({m.id: CannedText(m.id, m.title, m.body, m.queueId) for m in canned_messages}),
+        tags=MappingProxyType({t.id: TagRule(t.id, t.label, t.color, t.enabled) for t in tags}),
+        general_queue_id=settings.generalQueueId,
     )
 
 
+# What the directory is built from: one strongly consistent Scan of these partitions (and the deleted users).
+LOADED_KINDS = (
+    Kind.PAUSE_CODE,
+    Kind.USER,
+    Kind.TEAM,
+    Kind.SKILL,
+    Kind.QUEUE,
+    Kind.DISPOSITION_SET,
+    Kind.CANNED_MESSAGE,
+    Kind.TAG,
+    Kind.SETTINGS,
+)
+
+
 def load(version: ConfigVersion) -> Directory:
-    """Read the directory now (five strongly consistent queries: pause codes, users, teams, deleted users,
-    skills)."""
+    """Read the directory now: one strongly consistent Scan of the config table, filtered to the kinds it
+    holds (pages of 1 MB: one request for any ordinary contact centre)."""
+    found = config_store.snapshot(LOADED_KINDS, deleted_users=True)
+    settings_records = [r for r in found.records.get(Kind.SETTINGS, []) if r.id == SETTINGS_ID]
+    settings = settings_records[0].to(WorkspaceSettings) if settings_records else WorkspaceSettings(version=0)
     return build(
         version,
-        config_store.pause_codes(),
-        config_store.agent_profiles(),
-        config_store.teams(),
-        config_store.deleted_user_ids(),
-        config_store.skills(),
+        found.of(Kind.PAUSE_CODE, PauseCode),
+        found.of(Kind.USER, User),
+        found.of(Kind.TEAM, Team),
+        found.deleted_user_ids,
+        found.of(Kind.SKILL, Skill),
+        queues=found.of(Kind.QUEUE, Queue),
+        disposition_sets=found.of(Kind.DISPOSITION_SET, DispositionSet),
+        canned_messages=found.of(Kind.CANNED_MESSAGE, CannedMessage),
+        tags=found.of(Kind.TAG, Tag),
+        settings=settings,
     )
 
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentdesk.config import accounts, store
-from agentdesk.config.contracts import Body, UserCreate, UserUpdate, WorkspaceSettings, WorkspaceSettingsInput
+from agentdesk.config.contracts import (
+    Body,
+    Integration,
+    UserCreate,
+    UserUpdate,
+    WorkspaceSettings,
+    WorkspaceSettingsInput,
+)
 from agentdesk.config.domain import access
 from agentdesk.config.domain.rules import (
     INTEGRATION_KEY_PREFIX,
@@ -349,3 +356,11 @@ def replace_workspace_settings(
     else:
         record = store.replace(current, document, actor, references)
     return record.to(WorkspaceSettings)
+
+
+def integration_for_key(key: str) -> Integration | None:
+    """The enabled integration an API key belongs to (found by the key's hash; the key is never stored), or
+    None for an unknown, disabled or deleted one: what the ingress API authenticates outside systems with."""
+    if not key.startswith(INTEGRATION_KEY_PREFIX):
+        return None
+    return store.integration_for_key(key)

@@ -1,4 +1,5 @@
-"""Verification of Cognito IdTokens: signature against the pool's JWKS, issuer, client, expiry, token_use."""
+"""Verification of tokens: Cognito IdTokens (signature against the pool's JWKS, issuer, client, expiry,
+token_use) and, on a WebSocket connection, customer tokens (kernel/customer_tokens.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from typing import Any
 
 import jwt
 
-from agentdesk.kernel.identity import Principal, principal_from_claims
+from agentdesk.kernel import customer_tokens
+from agentdesk.kernel.identity import Principal, Role, principal_from_claims
 from agentdesk.kernel.settings import get_settings
 
 
 class AuthError(Exception):
     """The token is missing, malformed, forged, expired or not meant for us; the message says which.
 
-    `reason` is one of a few fixed words (missing, expired, unknown-key, invalid, not-id-token, no-role) that
-    logs and counters may key on; the message may quote the token's own header and must not be logged.
+    `reason` is one of a few fixed words (missing, expired, unknown-key, invalid, not-id-token, no-role,
+    not-customer-token) that logs and counters may key on; the message may quote the token's own header and
+    must not be logged.
     """
 
     def __init__(self, message: str, reason: str) -> None:
@@ -62,3 +65,30 @@ def authenticate(token: str | None) -> Principal:
     if principal is None:
         raise AuthError("user is in none of the groups agents, supervisors, admins", "no-role")
     return principal
+
+
+def authenticate_customer(token: str) -> Principal:
+    """The customer a customer token names, on the one interaction it names, or AuthError."""
+    try:
+        claims = customer_tokens.verify(token)
+    except customer_tokens.CustomerTokenError as exc:
+        raise AuthError(str(exc), exc.reason) from exc
+    return Principal(
+        user_id=claims.contact_id,
+        username=claims.contact_id,
+        name=claims.name or "Customer",
+        email="",
+        role=Role.CUSTOMER,
+        interaction_id=claims.interaction_id,
+    )
+
+
+def authenticate_connection(token: str | None) -> Principal:
+    """Who opens a WebSocket connection: staff with a Cognito IdToken (as `authenticate`), or a customer with
+    a customer token. The header only chooses which verifier runs; each accepts its own algorithm and key
+    alone, so a token that claims to be of the other kind fails there."""
+    if not token:
+        raise AuthError("no token", "missing")
+    if customer_tokens.looks_like_customer_token(token):
+        return authenticate_customer(token)
+    return authenticate(token)

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "REASON_REQUIRED"
     UNKNOWN_REASON = "UNKNOWN_REASON"
     RATE_LIMITED = "RATE_LIMITED"
+    REPLAYED = "REPLAYED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -48,6 +49,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNKNOWN_REASON: 422,
     # Too many requests from one client; the error says when to try again (retryAfterSeconds, Retry-After).
     ErrorCode.RATE_LIMITED: 429,
+    # A signed request (ingress) seen before: a captured request sent again, or a retry that was not signed anew.
+    ErrorCode.REPLAYED: 409,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 

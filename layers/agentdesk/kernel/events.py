@@ -28,7 +28,7 @@ class Actor(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     userId: str
-    role: str = Field(pattern="^(agent|supervisor|admin|system)$")
+    role: str = Field(pattern="^(customer|agent|supervisor|admin|system)$")
 
 
 SYSTEM = Actor(userId="system", role="system")

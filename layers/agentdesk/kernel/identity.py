@@ -1,4 +1,5 @@
-"""Who is acting: roles come from Cognito groups; the highest group wins."""
+"""Who is acting: staff roles come from Cognito groups (the highest group wins); the customer role comes
+only from a customer token (kernel/customer_tokens.py), never from a group."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 
 
 class Role(StrEnum):
+    CUSTOMER = "customer"  # a person chatting in: acts on their own interaction only
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
 
 GROUP_ROLES: dict[str, Role] = {"agents": Role.AGENT, "supervisors": Role.SUPERVISOR, "admins": Role.ADMIN}
-_RANK = {Role.AGENT: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
+_RANK = {Role.CUSTOMER: -1, Role.AGENT: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
 
 
 def role_from_groups(groups: Iterable[str]) -> Role | None:
@@ -30,31 +32,47 @@ def at_least(role: Role, minimum: Role) -> bool:
 
 @dataclass(frozen=True)
 class Principal:
-    """The signed-in user behind a request."""
+    """Who is behind a request: a signed-in user, or a customer (`user_id` their contact id) on the one
+    interaction their token names."""
 
     user_id: str
     username: str
     name: str
     email: str
     role: Role
+    interaction_id: str | None = None  # a customer's interaction; None for staff
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role is Role.CUSTOMER
 
     def to_dict(self) -> dict[str, str]:
-        return {
+        """As the $connect authorizer's context carries it: API Gateway takes strings, numbers and booleans
+        only, so a missing interaction is left out rather than null."""
+        data = {
             "userId": self.user_id,
             "username": self.username,
             "name": self.name,
             "email": self.email,
             "role": self.role.value,
         }
+        if self.interaction_id is not None:
+            data["interactionId"] = self.interaction_id
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Principal:
+        role = Role(str(data["role"]))
+        interaction_id = str(data.get("interactionId") or "") or None
+        if role is Role.CUSTOMER and interaction_id is None:
+            raise ValueError("a customer principal names its interaction")
         return cls(
             user_id=str(data["userId"]),
             username=str(data["username"]),
             name=str(data["name"]),
             email=str(data.get("email", "")),
-            role=Role(str(data["role"])),
+            role=role,
+            interaction_id=interaction_id,
         )
 
 

@@ -80,3 +80,12 @@ CONNECTS_PER_SOURCE_IP = Limit(rate_per_second=1, burst=10)
 # A person's tab with an expired token is refused once or twice, then signs in again; more than ten bad
 # tokens from one address, and then more than one every five seconds, is a script, not a browser.
 REFUSED_TOKENS_PER_SOURCE_IP = Limit(rate_per_second=0.2, burst=10)
+
+# A customer opens a chat, maybe a second one after closing the tab; a few at once from one address covers
+# a family or an office behind one NAT. Beyond that a script is filling the queues with chats nobody wrote.
+CHAT_SESSIONS_PER_SOURCE_IP = Limit(rate_per_second=0.2, burst=10)
+
+# An outside system (a telephony system, an email gateway) sends a few requests per call, email or task:
+# created, ringing, answered, ended. 20 a second sustained is a large contact centre's peak; the burst covers
+# a switch replaying its backlog after a network blip. A loop that never stops is slowed, not everyone.
+INGRESS_REQUESTS_PER_INTEGRATION = Limit(rate_per_second=20, burst=100)

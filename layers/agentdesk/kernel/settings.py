@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     events_table: str | None = _env("EVENTS_TABLE", "DynamoDB table of the outbox (domain events).")
     config_table: str | None = _env("CONFIG_TABLE", "DynamoDB table of everything an admin configures.")
     idempotency_table: str | None = _env("IDEMPOTENCY_TABLE", "DynamoDB table of the idempotency records.")
+    reporting_table: str | None = _env(
+        "REPORTING_TABLE", "DynamoDB table of the reporting metrics (per agent per local day) and dead letters."
+    )
+    interactions_table: str | None = _env(
+        "INTERACTIONS_TABLE", "DynamoDB table of interactions, their messages and the performance counters."
+    )
+    routing_table: str | None = _env("ROUTING_TABLE", "DynamoDB table of the routing read model (agents per queue).")
 
     # -- tokens ---------------------------------------------------------------------------------------
     user_pool_id: str | None = _env("USER_POOL_ID", "Cognito user pool: the issuer of tokens, the directory.")
@@ -86,17 +93,30 @@ class Settings(BaseSettings):
     cognito_jwks_url: str | None = _env(
         "COGNITO_JWKS_URL", "Key set of the token signatures; default: the issuer's (the local stack sets its own)."
     )
+    customer_token_secret_arn: str | None = _env(
+        "CUSTOMER_TOKEN_SECRET_ARN", "Secrets Manager secret the customer (chat) tokens are signed with."
+    )
 
     # -- what functions reach -------------------------------------------------------------------------
     ws_management_endpoint: str | None = _env(
         "WS_MANAGEMENT_ENDPOINT", "WebSocket API management endpoint (push to, check and close connections)."
     )
     event_stream: str | None = _env("EVENT_STREAM", "Kinesis stream the publisher forwards the events to.")
+    lake_bucket: str | None = _env("LAKE_BUCKET", "S3 bucket of the event lake (raw/events/) and the report exports.")
     presence_state_machine_arn: str | None = _env(
         "PRESENCE_STATE_MACHINE_ARN", "State machine of the disconnect grace."
     )
     scheduled_logoff_state_machine_arn: str | None = _env(
         "SCHEDULED_LOGOFF_STATE_MACHINE_ARN", "State machine of a site's midnight logoff."
+    )
+    offer_timeout_state_machine_arn: str | None = _env(
+        "OFFER_TIMEOUT_STATE_MACHINE_ARN", "State machine of an offer's time to answer."
+    )
+    wrap_up_state_machine_arn: str | None = _env(
+        "WRAP_UP_STATE_MACHINE_ARN", "State machine of an interaction's wrap-up."
+    )
+    websocket_url: str | None = _env(
+        "WEBSOCKET_URL", "Public URL of the WebSocket API, given to customers who open a chat (wss://...)."
     )
     schedule_group: str | None = _env("SCHEDULE_GROUP", "EventBridge Scheduler group of the site schedules.")
     scheduler_role_arn: str | None = _env(
@@ -109,6 +129,13 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias="CONNECTION_TTL_SECONDS",
         description="Seconds a connection record lives without a $disconnect.",
+    )
+    customer_token_ttl_seconds: int = Field(
+        default=7200,
+        gt=0,
+        le=86400,
+        validation_alias="CUSTOMER_TOKEN_TTL_SECONDS",
+        description="Seconds a customer's chat token stays valid (at most a day).",
     )
     # Per-client rate limits ("<per second>/<burst>"); the defaults and why are in kernel/rate_limits.py.
     command_limit: LimitSetting = Field(
@@ -125,6 +152,16 @@ class Settings(BaseSettings):
         default=rate_limits.CONNECTS_PER_SOURCE_IP,
         validation_alias="RATE_LIMIT_CONNECTS",
         description="WebSocket connects per source address (local gateway).",
+    )
+    chat_session_limit: LimitSetting = Field(
+        default=rate_limits.CHAT_SESSIONS_PER_SOURCE_IP,
+        validation_alias="RATE_LIMIT_CHAT_SESSIONS",
+        description="Chats opened (POST /api/chat/sessions) per source address.",
+    )
+    ingress_request_limit: LimitSetting = Field(
+        default=rate_limits.INGRESS_REQUESTS_PER_INTEGRATION,
+        validation_alias="RATE_LIMIT_INGRESS_REQUESTS",
+        description="Ingress API requests (other channels) per integration.",
     )
     refused_token_limit: LimitSetting = Field(
         default=rate_limits.REFUSED_TOKENS_PER_SOURCE_IP,
@@ -183,10 +220,14 @@ def required_settings(function: wiring.Function) -> tuple[str, ...]:
     names = [wiring.TABLES[table].setting for table in function.tables]
     if verifies_tokens(function):
         names += ["user_pool_id", "user_pool_client_id"]
+    if function.customer_tokens:
+        names.append("customer_token_secret_arn")
     if function.pushes:
         names.append("ws_management_endpoint")
     if "events" in function.publishes_to:
         names.append("event_stream")
+    if function.lake is not None:
+        names.append("lake_bucket")
     names += [state_machine_setting(key) for key in (*function.starts, *function.schedules)]
     if function.schedules:
         names += ["schedule_group", "scheduler_role_arn"]

@@ -2,6 +2,10 @@
 
 Actions register themselves with `@action(...)`; the wiring declares one WebSocket route per action and a
 test keeps the two in step.
+
+A customer (a connection opened with a customer token) may run only the actions registered with
+`customer=True`; any other is FORBIDDEN before its request is even read. Customers are not in the directory,
+so the dispatcher does not look them up there: the action itself checks the customer's interaction.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class Action:
     # True: the action authorizes the caller itself, against the directory it reads with its state (one
     # round trip); the dispatcher then leaves the caller as the token says. False: the dispatcher does it.
     authorizes: bool = False
+    # True: a customer may call it too (on the interaction their token names); staff still need `min_role`.
+    customer: bool = False
 
 
 ACTIONS: dict[str, Action] = {}
@@ -55,11 +61,15 @@ def action(
     summary: str = "",
     reply: type[BaseModel] | None = None,
     authorizes: bool = False,
+    customer: bool = False,
 ) -> Callable[[Callable[[Principal, R], dict[str, Any]]], Callable[[Principal, R], dict[str, Any]]]:
-    """Register a WebSocket action; the function returns the ack payload (described by `reply`)."""
+    """Register a WebSocket action; the function returns the ack payload (described by `reply`). With
+    `customer=True` customers may call it as well, and the function must then check their interaction."""
 
     def register(run: Callable[[Principal, R], dict[str, Any]]) -> Callable[[Principal, R], dict[str, Any]]:
-        ACTIONS[name] = Action(name, request, run, min_role, summary or (run.__doc__ or "").strip(), reply, authorizes)
+        ACTIONS[name] = Action(
+            name, request, run, min_role, summary or (run.__doc__ or "").strip(), reply, authorizes, customer
+        )
         return run
 
     return register
@@ -80,6 +90,21 @@ def require_role(principal: Principal, action_name: str, min_role: Role) -> None
         raise AgentDeskError(ErrorCode.FORBIDDEN, f"Action '{action_name}' needs the {min_role} role.")
 
 
+def customer_actions() -> list[str]:
+    """The actions a customer may call, by name."""
+    return sorted(name for name, registered in ACTIONS.items() if registered.customer)
+
+
+def customer_interaction(principal: Principal, requested: str | None = None) -> str:
+    """The interaction a customer acts on: the one their token names. A request that names another is
+    FORBIDDEN (`requested` None: the request named none)."""
+    if not principal.is_customer or principal.interaction_id is None:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "Only a customer's connection acts on its own interaction.")
+    if requested is not None and requested != principal.interaction_id:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "This chat may act on its own interaction only.", "interactionId")
+    return principal.interaction_id
+
+
 def dispatch(body: str | None, principal: Principal, *, connection_id: str | None = None) -> dict[str, Any]:
     """Handle one frame and return exactly one reply (ack or error).
 
@@ -96,12 +121,17 @@ def dispatch(body: str | None, principal: Principal, *, connection_id: str | Non
         request_id = envelope.requestId
         registered = ACTIONS.get(envelope.action)
         if registered is None:
+            known = customer_actions() if principal.is_customer else sorted(ACTIONS)
             raise AgentDeskError(
                 ErrorCode.UNKNOWN_ACTION,
-                f"Unknown action '{envelope.action}'. Known actions: {', '.join(sorted(ACTIONS))}.",
+                f"Unknown action '{envelope.action}'. Known actions: {', '.join(known)}.",
                 "action",
             )
-        if not registered.authorizes:
+        if principal.is_customer:
+            # Not in the directory: the token alone says who they are, and it opens the customer actions only.
+            if not registered.customer:
+                raise AgentDeskError(ErrorCode.FORBIDDEN, f"Action '{registered.name}' is not open to customers.")
+        elif not registered.authorizes:
             # Who the caller is now follows the directory, not the token: deleted, disabled, demoted.
             principal = directory.current().authorize(principal)
             require_role(principal, registered.name, registered.min_role)

@@ -45,6 +45,12 @@ class Ping(ActionRequest):
     action: Literal["ping"]
 
 
-@action("ping", Ping, summary="Keepalive: API Gateway closes a WebSocket idle for 10 minutes.", reply=PingReply)
+@action(
+    "ping",
+    Ping,
+    summary="Keepalive: API Gateway closes a WebSocket idle for 10 minutes (customers too, in a quiet chat).",
+    reply=PingReply,
+    customer=True,
+)
 def ping(_principal: Principal, _request: Ping) -> dict[str, Any]:
     return {"serverTime": clock.iso()}

@@ -28,7 +28,7 @@ from agentdesk.kernel.observability import logger
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime import connections
 from agentdesk.realtime import service as realtime
-from agentdesk.realtime.domain.audience import Push, hears_supervisors, push_for
+from agentdesk.realtime.domain.audience import CUSTOMER_ROLE, Push, hears_supervisors, may_hear, pushes_for
 
 # Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
 IDEMPOTENCY_SECONDS = 26 * 3600
@@ -42,16 +42,20 @@ def deliver(event: Event, config: Config = directory.current) -> dict[str, Any]:
     the directory, asked only when the event's push goes to supervisors. Pushes go first, the agent's own
     tabs before anyone else's: people wait for them, the stream's readers do not (a failure after them
     redelivers the event, and clients drop a push they already have by its state version)."""
-    planned = push_for(event)
     outcomes: dict[str, str] = {}  # connection id -> "pushed" | "gone" | "opening"
-    if planned is not None:
+    for planned in pushes_for(event):
+        reached: set[str] = set()  # each push once per connection
         for group in _audience(event, planned, config):
             for connection in group():
-                if connection.connection_id not in outcomes:
-                    if push.send(connection.connection_id, planned.message):
-                        outcomes[connection.connection_id] = "pushed"
-                    else:
-                        outcomes[connection.connection_id] = "gone" if _forget(connection) else "opening"
+                if not may_hear(planned, connection.role):
+                    continue  # a customer's connection hears of their own conversation only
+                if connection.connection_id in reached or outcomes.get(connection.connection_id) == "gone":
+                    continue
+                reached.add(connection.connection_id)
+                if push.send(connection.connection_id, planned.message):
+                    outcomes[connection.connection_id] = "pushed"
+                else:
+                    outcomes[connection.connection_id] = "gone" if _forget(connection) else "opening"
     sequence = stream.put_event(event)
     counts = Counter(outcomes.values())
     return {"eventId": event.eventId, "sequence": sequence, "pushed": counts["pushed"], "gone": counts["gone"]}
@@ -83,7 +87,7 @@ def _forget(connection: connections.Connection) -> bool:
     $connect has not finished, so API Gateway does not know it yet) is kept."""
     if realtime.still_opening(connection):
         return False
-    if connections.delete_connection(connection.connection_id) is not None:
+    if connections.delete_connection(connection.connection_id) is not None and connection.role != CUSTOMER_ROLE:
         presence.disconnected(connection.user_id)
     return True
 

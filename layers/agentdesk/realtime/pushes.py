@@ -8,6 +8,14 @@ from pydantic import BaseModel, ConfigDict
 
 from agentdesk.agents.contracts import AgentStatePush
 from agentdesk.config.domain.access import SessionEnd
+from agentdesk.interactions.contracts import (
+    InteractionAssigned,
+    InteractionEnded,
+    InteractionMessage,
+    InteractionOffered,
+    InteractionTyping,
+    InteractionUpdated,
+)
 
 
 class ConfigChanged(BaseModel):
@@ -39,4 +47,10 @@ PUSHES: dict[str, tuple[type[BaseModel], str]] = {
     "agent.state": (AgentStatePush, AgentStatePush.__doc__ or ""),
     "config.changed": (ConfigChanged, ConfigChanged.__doc__ or ""),
     "session.ended": (SessionEnded, SessionEnded.__doc__ or ""),
+    "interaction.offered": (InteractionOffered, InteractionOffered.__doc__ or ""),
+    "interaction.assigned": (InteractionAssigned, InteractionAssigned.__doc__ or ""),
+    "interaction.message": (InteractionMessage, InteractionMessage.__doc__ or ""),
+    "interaction.typing": (InteractionTyping, InteractionTyping.__doc__ or ""),
+    "interaction.updated": (InteractionUpdated, InteractionUpdated.__doc__ or ""),
+    "interaction.ended": (InteractionEnded, InteractionEnded.__doc__ or ""),
 }

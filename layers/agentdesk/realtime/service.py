@@ -4,6 +4,7 @@ themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from agentdesk.kernel import clock, push
@@ -45,3 +46,15 @@ def close_all(user_id: str, last_message: dict[str, Any]) -> int:
         connections.delete_connection(connection.connection_id)
         closed += 1
     return closed
+
+
+def send_to(user_ids: Iterable[str], message: dict[str, Any]) -> int:
+    """Send `message` to every recorded connection of these users, now (a conversation's messages do not
+    wait for the event stream); returns how many took it. A connection that is gone is left for the
+    publisher and $disconnect to clean up."""
+    sent = 0
+    for user_id in dict.fromkeys(user_ids):
+        for connection in connections.connections_of(user_id):
+            if push.send(connection.connection_id, message):
+                sent += 1
+    return sent

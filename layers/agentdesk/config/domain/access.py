@@ -51,8 +51,11 @@ def authorize(claimed: Principal, standing: Standing | None, *, deleted: bool) -
     """The principal as the directory has them now, or UNAUTHORIZED when they may no longer act.
 
     `claimed` comes from a verified token; `standing` is the user's profile (None when there is none);
-    `deleted` says the profile was archived (the user was deleted).
+    `deleted` says the profile was archived (the user was deleted). A customer is never in the directory
+    and never passes through it (their token alone opens the customer actions).
     """
+    if claimed.role is Role.CUSTOMER:
+        raise AgentDeskError(ErrorCode.FORBIDDEN, "Customers act on their own chat only.")
     if standing is None:
         if deleted:
             raise AgentDeskError(ErrorCode.UNAUTHORIZED, "This account was removed from Agent Desk.")

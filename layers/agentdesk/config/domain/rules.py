@@ -31,6 +31,7 @@ class Kind(StrEnum):
     DISPOSITION_SET = "dispositionSet"
     CANNED_MESSAGE = "cannedMessage"
     INTEGRATION = "integration"
+    TAG = "tag"
     SETTINGS = "settings"
 
 
@@ -44,6 +45,7 @@ NOUNS: dict[Kind, str] = {
     Kind.DISPOSITION_SET: "disposition set",
     Kind.CANNED_MESSAGE: "canned message",
     Kind.INTEGRATION: "integration",
+    Kind.TAG: "tag",
     Kind.SETTINGS: "settings",
 }
 
@@ -58,13 +60,14 @@ LABEL_FIELDS: dict[Kind, str] = {
     Kind.DISPOSITION_SET: "name",
     Kind.CANNED_MESSAGE: "title",
     Kind.INTEGRATION: "name",
+    Kind.TAG: "label",
     Kind.SETTINGS: "",
 }
 
 # Kinds whose names are unique (case and spacing ignored): people pick these from lists by name.
 # Usernames are unique in Cognito; canned message titles may repeat across queues.
 UNIQUE_NAMES: frozenset[Kind] = frozenset(
-    {Kind.TEAM, Kind.SITE, Kind.SKILL, Kind.QUEUE, Kind.PAUSE_CODE, Kind.DISPOSITION_SET, Kind.INTEGRATION}
+    {Kind.TEAM, Kind.SITE, Kind.SKILL, Kind.QUEUE, Kind.PAUSE_CODE, Kind.DISPOSITION_SET, Kind.INTEGRATION, Kind.TAG}
 )
 
 SETTINGS_ID = "settings"
@@ -137,6 +140,7 @@ REFERRERS: dict[Kind, tuple[Kind, ...]] = {
     Kind.PAUSE_CODE: (),
     Kind.CANNED_MESSAGE: (),
     Kind.INTEGRATION: (),
+    Kind.TAG: (),
     Kind.SETTINGS: (),
 }
 
@@ -264,7 +268,7 @@ def _role_of(entry: Entry) -> Role | None:
 def _article(role: Role | None) -> str:
     if role is None:
         return "without a role"
-    return {Role.AGENT: "an agent", Role.SUPERVISOR: "a supervisor", Role.ADMIN: "an admin"}[role]
+    return {Role.AGENT: "an agent", Role.SUPERVISOR: "a supervisor", Role.ADMIN: "an admin"}.get(role, "not staff")
 
 
 # --- sites -----------------------------------------------------------------------------------------
@@ -383,6 +387,79 @@ def template_problems(body: str) -> list[str]:
 def render(body: str, values: Mapping[str, str]) -> str:
     """Fill a message's variables; a variable without a value becomes empty."""
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), body)
+
+
+def variable_values(
+    contact: Mapping[str, object] | object | None, *, agent_name: str | None = None, queue_name: str | None = None
+) -> dict[str, str]:
+    """The value of every variable that has one, from the interaction's contact (a mapping or an object with
+    the contact's camelCase fields: name, firstName, lastName, email, phone, company, accountNumber), the
+    agent's name and the queue's name. A first or last name the contact lacks is taken from its `name`."""
+    name = _text(contact, "fullName") or _text(contact, "name")
+    first, last = _text(contact, "firstName"), _text(contact, "lastName")
+    if not name:
+        name = " ".join(part for part in (first, last) if part)
+    words = name.split()
+    found = {
+        "contact.firstName": first or (words[0] if words else ""),
+        "contact.lastName": last or (" ".join(words[1:]) if len(words) > 1 else ""),
+        "contact.fullName": name,
+        "contact.email": _text(contact, "email"),
+        "contact.phone": _text(contact, "phone"),
+        "contact.company": _text(contact, "company"),
+        "contact.accountNumber": _text(contact, "accountNumber"),
+        "agent.name": " ".join((agent_name or "").split()),
+        "agent.firstName": ((agent_name or "").split() or [""])[0],
+        "queue.name": " ".join((queue_name or "").split()),
+    }
+    return {variable: value for variable, value in found.items() if value}
+
+
+def _text(source: Mapping[str, object] | object | None, key: str) -> str:
+    value = source.get(key) if isinstance(source, Mapping) else getattr(source, key, None)
+    return " ".join(str(value).split()) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+# What may follow a variable that came out empty for the space before it to go too ("Hi {{x}}, ..." -> "Hi, ...").
+_CLOSES = frozenset(" ,.;:!?)")
+
+
+def fill_variables(
+    body: str,
+    contact: Mapping[str, object] | object | None,
+    *,
+    agent_name: str | None = None,
+    queue_name: str | None = None,
+) -> str:
+    """A canned message as it is sent: its variables filled from the contact, the agent and the queue.
+
+    A known variable without a value becomes empty, and takes along the space before it when a space,
+    punctuation or the end follows ("Hi {{contact.firstName}}, ..." -> "Hi, ..."). An unknown variable is
+    left as written: the config API refuses them (`template_problems`), so one can only come from a message
+    stored before a variable was withdrawn, and it then shows rather than silently vanishing.
+    """
+    values = variable_values(contact, agent_name=agent_name, queue_name=queue_name)
+    pieces: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(body):
+        pieces.append(body[position : match.start()])
+        position = match.end()
+        name = match.group(1)
+        if name not in TEMPLATE_VARIABLES:
+            pieces.append(match.group(0))
+        elif name in values:
+            pieces.append(values[name])
+        elif pieces[-1].endswith(" ") and body[position : position + 1] in _CLOSES | {""}:
+            pieces[-1] = pieces[-1][:-1]
+    pieces.append(body[position:])
+    return "".join(pieces)
+
+
+# --- tags ------------------------------------------------------------------------------------------
+
+# The named colours a tag may take (the workspace draws each from its own palette); "#rrggbb" also does.
+TAG_COLORS: tuple[str, ...] = ("gray", "red", "orange", "amber", "green", "teal", "blue", "indigo", "purple", "pink")
+TAG_COLOR_PATTERN = rf"^(?:{'|'.join(TAG_COLORS)}|#[0-9a-fA-F]{{6}})$"
 
 
 # --- integrations ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+import agentdesk.interactions.contracts as chat
+import agentdesk.interactions.events as interaction_events
 from agentdesk.agents.contracts import AgentStatePush, ChangeSummary
 from agentdesk.agents.events import AgentStateChanged
 from agentdesk.config.events import ConfigChanged
@@ -17,18 +19,28 @@ from agentdesk.realtime.pushes import ConfigChanged as ConfigChangedPush
 
 @dataclass(frozen=True)
 class Push:
-    """A message for WebSocket connections: to everyone (`broadcast`), or to the listed users and to
-    everyone holding one of the listed roles."""
+    """A message for WebSocket connections: to everyone at work (`broadcast`), or to the listed users and to
+    everyone holding one of the listed roles. Customers' connections hear it only when `customers` is set
+    (a push about their own conversation): agent states and configuration never reach them."""
 
     message: dict[str, Any]
     user_ids: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     broadcast: bool = False
+    customers: bool = False
+
+
+CUSTOMER_ROLE = "customer"
+
+
+def may_hear(push: Push, role: str) -> bool:
+    """Whether a connection of someone with `role` may receive the push."""
+    return push.customers or role != CUSTOMER_ROLE
 
 
 # Configuration an agent's workspace reads: a change to these reaches everyone. A change to a user reaches
 # that user and the staff; any other change only the staff (supervisors and admins), who read it all.
-WORKSPACE_KINDS = frozenset({"pauseCode", "cannedMessage", "dispositionSet"})
+WORKSPACE_KINDS = frozenset({"pauseCode", "cannedMessage", "dispositionSet", "tag"})
 STAFF_ROLES = frozenset({"supervisor", "admin"})
 
 
@@ -68,3 +80,50 @@ def push_for(event: Event, supervisors: Iterable[str] = ()) -> Push | None:
 
 def _json(message: BaseModel) -> dict[str, Any]:
     return message.model_dump(mode="json")
+
+
+def pushes_for(event: Event, supervisors: Iterable[str] = ()) -> list[Push]:
+    """Every push an event becomes. An interaction's event may become two: the agent's (the whole
+    interaction) and its customer's (what a customer may see). Messages are not pushed from here: the
+    handler that stored one delivered it."""
+    if isinstance(event, interaction_events.InteractionOffered):
+        offered = chat.InteractionOffered(
+            type="interaction.offered", interaction=event.data.interaction, offer=event.data.offer
+        )
+        return _to_agent(event.agentId, offered)
+    if isinstance(event, interaction_events.InteractionAssigned):
+        interaction = event.data.interaction
+        agent = chat.InteractionAssigned(type="interaction.assigned", interaction=interaction)
+        customer = chat.InteractionAssigned(type="interaction.assigned", interaction=chat.customer_view_of(interaction))
+        return [*_to_agent(event.agentId, agent), _to_customer(interaction, customer)]
+    if isinstance(event, interaction_events.InteractionEnded | interaction_events.InteractionAbandoned):
+        interaction = event.data.interaction
+        agent_ended = chat.InteractionEnded(type="interaction.ended", interaction=interaction)
+        customer_ended = chat.InteractionEnded(type="interaction.ended", interaction=chat.customer_view_of(interaction))
+        return [*_to_agent(interaction.agentId, agent_ended), _to_customer(interaction, customer_ended)]
+    if isinstance(event, interaction_events.InteractionOfferRejected | interaction_events.InteractionOfferExpired):
+        withdrawn = chat.InteractionUpdated(type="interaction.updated", interaction=event.data.interaction)
+        return _to_agent(event.data.agentId, withdrawn)
+    if isinstance(
+        event,
+        interaction_events.InteractionNoteAdded
+        | interaction_events.InteractionTagsChanged
+        | interaction_events.InteractionDispositionSubmitted
+        | interaction_events.InteractionDispositionCompleted
+        | interaction_events.InteractionClosed
+        | interaction_events.InteractionRated,
+    ):
+        updated = chat.InteractionUpdated(type="interaction.updated", interaction=event.data.interaction)
+        return _to_agent(event.data.interaction.agentId, updated)
+    if isinstance(event, interaction_events.InteractionQueued | interaction_events.InteractionMessageSent):
+        return []
+    planned = push_for(event, supervisors)
+    return [planned] if planned is not None else []
+
+
+def _to_agent(agent_id: str | None, message: BaseModel) -> list[Push]:
+    return [Push(_json(message), frozenset({agent_id}))] if agent_id else []
+
+
+def _to_customer(interaction: chat.InteractionView, message: BaseModel) -> Push:
+    return Push(_json(message), frozenset({interaction.contact.contactId}), customers=True)

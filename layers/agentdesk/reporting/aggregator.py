@@ -1,0 +1,114 @@
+"""The aggregator: a batch of Kinesis records → each event's contributions added once to the day's metrics.
+
+The whole batch is read first and written in as few transactions as fit (store.add_once); then Powertools'
+BatchProcessor reports, per record, what failed, so Lambda delivers again from the first failed record only.
+A record that is no known event (bad JSON, an unknown type, a field out of contract) is a dead letter: logged,
+kept in the reporting table, and acknowledged — it stops nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from agentdesk.config import directory
+from agentdesk.events import parse_event
+from agentdesk.kernel.observability import logger
+from agentdesk.reporting import store
+from agentdesk.reporting.domain.metrics import ZoneOf, contributions
+
+DEFAULT_ZONE = "UTC"  # when the settings cannot be read
+
+
+def batch_zones() -> ZoneOf:
+    """Site → time zone, read from the directory at most once per batch (and only if an event needs it)."""
+    sites = cache(directory.site_time_zones)
+    default = cache(directory.default_time_zone)
+
+    def zone_of(site_id: str | None) -> str:
+        if site_id:
+            zone = sites().get(site_id)
+            if zone:
+                return zone
+        return default() or DEFAULT_ZONE
+
+    return zone_of
+
+
+@dataclass
+class BatchOutcome:
+    failed: set[str] = field(default_factory=set)  # Kinesis sequence numbers to deliver again
+    counted: int = 0
+    duplicates: int = 0
+    ignored: int = 0  # known events that add nothing (heartbeats, config changes)
+    dead: int = 0
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]]
+        return "not a known event: " + "; ".join(problems)
+    return f"not a known event: {error}"
+
+
+def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None) -> BatchOutcome:
+    """Count the events of a batch of Kinesis records (Lambda's shape) once each."""
+    zones = zone_of or batch_zones()
+    outcome = BatchOutcome()
+    counted: list[store.Counted] = []
+    sequence_of: dict[str, str] = {}
+    for record in records:
+        kinesis = record["kinesis"]
+        sequence = str(kinesis["sequenceNumber"])
+        raw = base64.b64decode(kinesis["data"])
+        try:
+            event = parse_event(raw)
+        except (ValidationError, ValueError) as error:
+            reason = _describe(error)
+            logger.warning(
+                "dead letter", extra={"reason": reason, "sequence": sequence, "partitionKey": kinesis["partitionKey"]}
+            )
+            try:
+                store.dead_letter(
+                    reason=reason,
+                    data=raw.decode("utf-8", errors="replace"),
+                    partition_key=str(kinesis["partitionKey"]),
+                    sequence=str(record.get("eventID") or sequence),
+                    source=str(record.get("eventSourceARN", "")),
+                )
+                outcome.dead += 1
+            except Exception:
+                logger.exception("could not keep a dead letter", extra={"sequence": sequence})
+                outcome.failed.add(sequence)
+            continue
+        added = contributions(event, zones)
+        if not added:
+            outcome.ignored += 1
+            continue
+        counted.append(store.Counted(event.eventId, added))
+        sequence_of[event.eventId] = sequence
+    try:
+        duplicates = store.add_once(counted)
+    except store.NotCounted as error:
+        logger.exception("events not counted; they will be delivered again", extra={"events": len(error.event_ids)})
+        outcome.failed |= {sequence_of[event_id] for event_id in error.event_ids}
+        duplicates = set()
+        counted = [c for c in counted if c.event_id not in set(error.event_ids)]
+    outcome.duplicates = len(counted) - len({c.event_id for c in counted} - duplicates)
+    outcome.counted = len(counted) - outcome.duplicates
+    return outcome
+
+
+def record_handler(outcome: BatchOutcome) -> Callable[[Any], None]:
+    """What Powertools' BatchProcessor calls per record: fail the records the batch could not count."""
+
+    def handle(record: Any) -> None:
+        if record.kinesis.sequence_number in outcome.failed:
+            raise RuntimeError(f"record {record.kinesis.sequence_number} not counted")
+
+    return handle

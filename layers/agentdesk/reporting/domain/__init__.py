@@ -1,0 +1,1 @@
+"""Pure reporting rules: plain data in, plain data out; no clock, no I/O."""

@@ -1,0 +1,62 @@
+"""The raw events as the lake declares them: the fields the report SQL reads, typed once for both engines.
+
+The Glue table (Athena) and the DuckDB view over the same files are both rendered from `RAW_EVENT`, so a
+query written against one reads the same columns, with the same types, in the other. Keys a document has
+beyond these are ignored by both readers; a missing key reads as NULL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeAlias
+
+FieldType: TypeAlias = "str | Mapping[str, FieldType]"  # a scalar name, or a struct of named fields
+
+_REASON: Mapping[str, FieldType] = {"code": "string", "label": "string", "productive": "boolean"}
+
+RAW_EVENT: Mapping[str, FieldType] = {
+    "eventId": "string",
+    "type": "string",
+    "schemaVersion": "int",
+    "occurredAt": "string",
+    "agentId": "string",
+    "actor": {"userId": "string", "role": "string"},
+    "data": {
+        "state": {"status": "string", "reason": _REASON, "since": "string", "sessionId": "string"},
+        "change": "string",
+        "previous": {"status": "string", "reason": _REASON, "since": "string", "secondsInState": "double"},
+        "session": {"sessionId": "string", "loginAt": "string", "endedAt": "string"},
+        "configuration": {"name": "string", "teamId": "string", "siteId": "string"},
+        "kind": "string",
+        "id": "string",
+    },
+}
+# `data.change` is an object in agent.state.changed and a word in config.changed, so it is read as text (both
+# readers keep an object as its JSON text) and the SQL takes `logoffKind` out of it with regexp_extract.
+
+PARTITION = ("dt", "date")  # raw/events/dt=YYYY-MM-DD/: the UTC date the record reached the delivery stream
+
+_DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "double": "DOUBLE", "boolean": "BOOLEAN"}
+_HIVE = {"string": "string", "int": "int", "double": "double", "boolean": "boolean"}
+
+
+def duckdb_type(field: FieldType) -> str:
+    if isinstance(field, str):
+        return _DUCKDB[field]
+    return "STRUCT(" + ", ".join(f'"{name}" {duckdb_type(inner)}' for name, inner in field.items()) + ")"
+
+
+def hive_type(field: FieldType) -> str:
+    if isinstance(field, str):
+        return _HIVE[field]
+    return "struct<" + ",".join(f"{name.lower()}:{hive_type(inner)}" for name, inner in field.items()) + ">"
+
+
+def duckdb_columns() -> dict[str, str]:
+    """`columns` of DuckDB's read_json over the lake files."""
+    return {name: duckdb_type(field) for name, field in RAW_EVENT.items()}
+
+
+def glue_columns() -> list[tuple[str, str]]:
+    """(name, Hive type) of the Glue table's columns (Athena lower-cases names; the JSON SerDe ignores case)."""
+    return [(name.lower(), hive_type(field)) for name, field in RAW_EVENT.items()]

@@ -1,0 +1,190 @@
+"""The report catalogue: every export, its columns (stable snake_case names, types, meanings) and the
+parameters of its SQL; CSV safety. docs/reports.md is generated from here (scripts/gen_docs.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from agentdesk.kernel.timestamps import iso
+from agentdesk.reporting.domain.days import day_window, window_strings
+
+# Types as DuckDB names them (the Parquet files carry them); Athena's names are the same words.
+VARCHAR, DATE, DOUBLE, BIGINT, BOOLEAN = "VARCHAR", "DATE", "DOUBLE", "BIGINT", "BOOLEAN"
+
+NO_SITE = ""  # the site id parameter of agents without a site
+NO_SITE_FILE = "no-site"  # ... and their file name
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str  # the folder under exports/ and the SQL file (sql/<name>.sql)
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+_LOCAL_DATE = Column("local_date", DATE, "The site-local day the row belongs to")
+_SITE = Column("site_id", VARCHAR, "The agent's site (empty: agents without a site, in the default time zone)")
+_AGENT = Column("agent_id", VARCHAR, "The agent's user id")
+_NAME = Column("agent_name", VARCHAR, "The agent's name in the directory at their last event of the day")
+_CODE = Column("pause_code", VARCHAR, "The pause (aux) code id; empty when not paused")
+_LABEL = Column("pause_label", VARCHAR, "The pause code's label")
+_PRODUCTIVE = Column("productive", BOOLEAN, "Whether the pause code counts as productive (Wrap-up does)")
+
+REPORTS: tuple[Report, ...] = (
+    Report(
+        "time_attendance",
+        "Time & attendance",
+        "One row per login session that began on the day: when the agent logged in and off, for how long, and "
+        "how the session ended. Participants (queue members without sign-in) have no sessions, so never appear.",
+        (
+            _LOCAL_DATE,
+            _SITE,
+            _AGENT,
+            _NAME,
+            Column("session_id", VARCHAR, "The login session"),
+            Column("login_at", VARCHAR, "Login, UTC ISO-8601"),
+            Column("logoff_at", VARCHAR, "Logoff, UTC ISO-8601; empty while the session is open"),
+            Column("duration_seconds", DOUBLE, "logoff_at - login_at; empty while open"),
+            Column("ended_by", VARCHAR, "manual, forced (by a supervisor or an admin), auto (midnight) or open"),
+            Column("logoff_reason", VARCHAR, "AUTO for the automatic logoff; else empty"),
+        ),
+    ),
+    Report(
+        "login_summary",
+        "Login summary",
+        "One row per agent logged in at any time of the day: sessions begun, first login, last logoff, the time "
+        "logged in within the day (sessions over midnight count on each day for their part) and logoffs by kind.",
+        (
+            _LOCAL_DATE,
+            _SITE,
+            _AGENT,
+            _NAME,
+            Column("sessions", BIGINT, "Sessions begun on the day"),
+            Column("first_login_at", VARCHAR, "First login of the day, UTC ISO-8601"),
+            Column("last_logoff_at", VARCHAR, "Last logoff of the day, UTC ISO-8601"),
+            Column("logged_in_seconds", DOUBLE, "Seconds logged in (any status but Offline) within the day"),
+            Column("manual_logoffs", BIGINT, "Logoffs by the agent"),
+            Column("forced_logoffs", BIGINT, "Logoffs forced by a supervisor or an admin"),
+            Column("auto_logoffs", BIGINT, "Automatic logoffs (midnight)"),
+        ),
+    ),
+    Report(
+        "pause_summary",
+        "Pause summary",
+        "One row per agent and pause code used on the day: pauses begun and the time paused within the day, "
+        "with the code's productive flag.",
+        (
+            _LOCAL_DATE,
+            _SITE,
+            _AGENT,
+            _NAME,
+            _CODE,
+            _LABEL,
+            _PRODUCTIVE,
+            Column("pauses", BIGINT, "Pauses with this code begun on the day"),
+            Column("pause_seconds", DOUBLE, "Seconds in this pause within the day"),
+        ),
+    ),
+    Report(
+        "agent_status_timeline",
+        "Agent status timeline",
+        "Every interval an agent spent logged in (Available, Busy, Away; with the pause code), cut to the day.",
+        (
+            _LOCAL_DATE,
+            _SITE,
+            _AGENT,
+            _NAME,
+            Column("status", VARCHAR, "Available, Busy or Away"),
+            _CODE,
+            _LABEL,
+            _PRODUCTIVE,
+            Column("started_at", VARCHAR, "Start within the day, UTC ISO-8601"),
+            Column("ended_at", VARCHAR, "End within the day, UTC ISO-8601"),
+            Column("seconds", DOUBLE, "ended_at - started_at"),
+            Column("closed_by_event_id", VARCHAR, "The event that ended the interval (its eventId)"),
+        ),
+    ),
+)
+
+
+def report(name: str) -> Report:
+    for candidate in REPORTS:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+# Late events: an interval of the day may be closed by an event of the next day (up to this much later).
+READ_AFTER = timedelta(days=1)
+# The delivery stream files a record under the UTC date it arrived, at most this long after it happened.
+ARRIVAL_SLACK = timedelta(days=1)
+
+
+def parameters(site_id: str, day: date, zone: str) -> list[str]:
+    """The positional parameters of every report query (sql/common.sql), in order."""
+    window_start, window_end = window_strings(day, zone)
+    start, end = day_window(day, zone)
+    read_until = end + READ_AFTER
+    return [
+        site_id,
+        day.isoformat(),
+        window_start,
+        window_end,
+        iso(read_until),
+        start.date().isoformat(),
+        (read_until + ARRIVAL_SLACK).date().isoformat(),
+    ]
+
+
+def partitions(day: date, zone: str) -> list[date]:
+    """The dt partitions of the lake that the day's reports read."""
+    params = parameters(NO_SITE, day, zone)
+    first, last = date.fromisoformat(params[5]), date.fromisoformat(params[6])
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A text cell a spreadsheet shows as text: one that could start a formula gets a leading apostrophe
+    (OWASP's advice for CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def export_key(report_name: str, day: date, site_id: str, extension: str) -> str:
+    """exports/<report>/date=YYYY-MM-DD/<site id or no-site>.<parquet|csv>"""
+    return f"exports/{report_name}/date={day.isoformat()}/{site_id or NO_SITE_FILE}.{extension}"
+
+
+def markdown() -> str:
+    """The report catalogue as the generated section of docs/reports.md."""
+    lines: list[str] = []
+    for item in REPORTS:
+        lines += [
+            f"### `{item.name}` — {item.title}",
+            "",
+            item.description,
+            "",
+            f"Files: `{export_key(item.name, date(2025, 1, 31), 'london', 'parquet')}` and `.csv`; "
+            f"SQL: `layers/agentdesk/reporting/sql/{item.name}.sql`.",
+            "",
+            "| column | type | meaning |",
+            "|---|---|---|",
+            *(f"| `{c.name}` | {c.type} | {c.description} |" for c in item.columns),
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"

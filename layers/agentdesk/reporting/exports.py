@@ -1,0 +1,168 @@
+"""The daily exporter: a site's local day, from the lake's raw events to Parquet and CSV report files.
+
+The report SQL (sql/common.sql + sql/<report>.sql) is the same text Athena's named queries hold; DuckDB runs
+it here after `PRELUDE` defines the one Trino function it lacks and `raw_events` is a view over the day's lake
+objects with the Glue table's columns (domain/lake_schema.py). Files are replaced whole, so an export run
+again (on demand, or after late events) gives the same keys with the newer content.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from agentdesk.config import directory
+from agentdesk.kernel import clock
+from agentdesk.kernel.observability import logger
+from agentdesk.reporting import lake
+from agentdesk.reporting.contracts import ExportRun
+from agentdesk.reporting.domain.days import day_window, local_date, window_strings
+from agentdesk.reporting.domain.lake_schema import PARTITION, duckdb_columns
+from agentdesk.reporting.domain.reports import (
+    NO_SITE,
+    NO_SITE_FILE,
+    REPORTS,
+    VARCHAR,
+    Report,
+    export_key,
+    parameters,
+    partitions,
+)
+from agentdesk.reporting.queries import sql_text
+
+# After a local midnight the scheduled run waits this long (the delivery stream buffers up to 5 minutes).
+GRACE = timedelta(minutes=30)
+CATCH_UP_DAYS = 3  # a scheduled run also exports the days before that were never exported
+
+# What DuckDB needs to run the Trino text unchanged, and the CSV cell guard (domain/reports.csv_safe).
+PRELUDE = (
+    "CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
+    "CREATE OR REPLACE MACRO csv_safe(v) AS CASE WHEN left(v, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+    "THEN '''' || v ELSE v END",
+)
+
+
+def connect(lake_dir: Path | None) -> Any:
+    """A DuckDB connection with `raw_events` over the lake files under `lake_dir` (dt=…/ folders)."""
+    import duckdb  # imported here: only the exporter (and tests, benchmarks) load the engine
+
+    con = duckdb.connect(config={"threads": 4})
+    con.execute("SET TimeZone = 'UTC'")
+    for statement in PRELUDE:
+        con.execute(statement)
+    columns = duckdb_columns()
+    files = sorted(lake_dir.glob("dt=*/*")) if lake_dir is not None else []
+    if files:
+        # read once into a table: every report reads it again (a view cannot take parameters anyway)
+        paths = "[" + ", ".join(_literal(str(f)) for f in files) + "]"
+        struct = "{" + ", ".join(f"{_literal(name)}: {_literal(kind)}" for name, kind in columns.items()) + "}"
+        # paths of this run's scratch folder and the declared columns, quoted: nothing from outside
+        con.execute(
+            f"CREATE TABLE raw_events AS SELECT * FROM read_json({paths}, format = 'newline_delimited', "  # noqa: S608
+            f"columns = {struct}, hive_partitioning = true, hive_types = {{'{PARTITION[0]}': 'DATE'}})"
+        )
+    else:
+        definition = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+        con.execute(f"CREATE TABLE raw_events ({definition}, {PARTITION[0]} DATE)")
+    return con
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def run_report(con: Any, report: Report, site_id: str, day: date, zone: str) -> str:
+    """Run one report into a table named after it; returns the table's name."""
+    con.execute(f"CREATE OR REPLACE TABLE {report.name} AS {sql_text(report)}", parameters(site_id, day, zone))
+    described = con.execute(f"DESCRIBE {report.name}").fetchall()
+    found = [(row[0], row[1]) for row in described]
+    declared = [(c.name, c.type) for c in report.columns]
+    if found != declared:
+        raise RuntimeError(f"{report.name}: the query gives {found}, the catalogue declares {declared}")
+    return report.name
+
+
+def write_files(con: Any, report: Report, out_dir: Path) -> tuple[Path, Path, int]:
+    """The report's table as Parquet (typed) and CSV (text cells that could start a formula kept as text)."""
+    parquet, csv = out_dir / f"{report.name}.parquet", out_dir / f"{report.name}.csv"
+    con.execute(f"COPY {report.name} TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
+    cells = ", ".join(
+        f'csv_safe("{c.name}") AS "{c.name}"' if c.type == VARCHAR else f'"{c.name}"' for c in report.columns
+    )
+    # names from the catalogue, a path in this run's scratch folder: nothing from outside reaches the text
+    con.execute(f"COPY (SELECT {cells} FROM {report.name}) TO '{csv}' (FORMAT csv, HEADER true)")  # noqa: S608
+    rows = int(con.execute(f"SELECT count(*) FROM {report.name}").fetchone()[0])  # noqa: S608
+    return parquet, csv, rows
+
+
+def export_day(site_id: str | None, day: date, zone: str) -> ExportRun:
+    """Export every report of one site's local day to the lake; the run's manifest is written last."""
+    began = time.perf_counter()
+    site = site_id or NO_SITE
+    with tempfile.TemporaryDirectory(prefix="agentdesk-export-") as scratch:
+        root = Path(scratch)
+        objects = lake.download_partitions(partitions(day, zone), root / "lake")
+        con = connect(root / "lake")
+        out = root / "out"
+        out.mkdir()
+        rows: dict[str, int] = {}
+        files: list[str] = []
+        for report in REPORTS:
+            run_report(con, report, site, day, zone)
+            parquet, csv, rows[report.name] = write_files(con, report, out)
+            for path, extension, kind in (
+                (parquet, "parquet", "application/vnd.apache.parquet"),
+                (csv, "csv", "text/csv"),
+            ):
+                key = export_key(report.name, day, site, extension)
+                lake.upload(path, key, kind)
+                files.append(key)
+        con.close()
+    start, end = window_strings(day, zone)
+    run = ExportRun(
+        siteId=site_id,
+        date=day,
+        timeZone=zone,
+        windowStart=start,
+        windowEnd=end,
+        lakeObjects=len(objects),
+        rows=rows,
+        files=files,
+        seconds=round(time.perf_counter() - began, 3),
+        exportedAt=clock.iso(),
+    )
+    lake.put_json(lake.run_key(day, site_id or NO_SITE_FILE), run.model_dump(mode="json"))
+    logger.info("exported", extra={"siteId": site_id, "date": day.isoformat(), "rows": rows})
+    return run
+
+
+def zone_of(site_id: str | None) -> str:
+    if site_id:
+        zone = directory.site_time_zone(site_id)
+        if zone:
+            return zone
+    return directory.default_time_zone()
+
+
+def due(now: datetime, zones: dict[str | None, str], exported: Any) -> list[tuple[str | None, date]]:
+    """The (site, day) pairs a scheduled run exports: each site's days that ended at least GRACE ago, the last
+    CATCH_UP_DAYS of them, that `exported(site, day)` says were not exported yet."""
+    found = []
+    for site_id, zone in zones.items():
+        today = local_date(now, zone)
+        for back in range(CATCH_UP_DAYS, 0, -1):
+            day = today - timedelta(days=back)
+            if now >= day_window(day, zone)[1] + GRACE and not exported(site_id, day):
+                found.append((site_id, day))
+    return found
+
+
+def export_due(now: datetime | None = None) -> list[ExportRun]:
+    """The scheduled run: export every site's ended local days that have no manifest yet."""
+    moment = now or clock.now()
+    zones: dict[str | None, str] = {**directory.site_time_zones(), None: directory.default_time_zone()}
+    pairs = due(moment, zones, lambda site, day: lake.exists(lake.run_key(day, site or NO_SITE_FILE)))
+    return [export_day(site, day, zones[site]) for site, day in pairs]

@@ -1,0 +1,238 @@
+"""Chats under load through the real handlers, from threads, against DynamoDB in moto (one request at a time,
+as DynamoDB is atomic per request): many agents and many chats arriving at once with random accepts, rejects
+and ends — no agent ever over capacity, no interaction with two agents, none lost; and submit-versus-timeout
+races — exactly one disposition each."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+
+from agentdesk.config import defaults as config_defaults
+from agentdesk.config import directory
+from agentdesk.interactions import service
+from agentdesk.kernel.identity import Principal, Role
+from agentdesk.kernel.settings import reset_settings
+from infra.local import moto_tuning
+from tests.integration.centre import Centre
+from tests.integration.conftest import REGION, AwsStack
+from tests.integration.interactions_centre import ASL, ChatCentre, record_commits
+
+AGENTS = 20
+CHATS = 200
+RACES = 120
+
+
+@pytest.fixture
+def crowd(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[ChatCentre]:
+    people = [config_defaults.DemoUser("u-admin", "ada", "Ada", "ada@example.com", Role.ADMIN)]
+    people += [
+        config_defaults.DemoUser(f"u-agent-{n:02d}", f"agent{n:02d}", f"Agent {n:02d}", f"a{n}@example.com", Role.AGENT)
+        for n in range(AGENTS)
+    ]
+    config_defaults.seed_demo(people)
+    boto3.client("kinesis", region_name=REGION).create_stream(StreamName="test-events", ShardCount=1)
+    stepfunctions = boto3.client("stepfunctions", region_name=REGION)
+    for key in ("offer-timeout", "wrap-up"):
+        arn = stepfunctions.create_state_machine(
+            name=f"test-{key}", definition=ASL, roleArn="arn:aws:iam::123456789012:role/test"
+        )["stateMachineArn"]
+        monkeypatch.setenv(f"{key.upper().replace('-', '_')}_STATE_MACHINE_ARN", arn)
+    monkeypatch.setenv("EVENT_STREAM", "test-events")
+    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", "https://abc123.execute-api.us-east-1.amazonaws.com")
+    monkeypatch.setenv("RATE_LIMIT_CHAT_SESSIONS", "100000/100000")
+    reset_settings()
+    directory.forget()
+    ids = {p.username: p.user_id for p in people}
+    with tuned_moto():
+        centre = ChatCentre(Centre(aws, ids))
+        record_commits(centre, monkeypatch)
+        yield centre
+
+
+@contextmanager
+def tuned_moto() -> Iterator[None]:
+    """moto as the local stack runs it (infra/local/moto_tuning.py): one DynamoDB request at a time, as
+    DynamoDB is atomic per request, and transactions that undo by item instead of copying whole tables (a
+    cost that grows with the outbox, which would measure moto rather than Agent Desk). Put back after."""
+    installed = bool(moto_tuning.ORIGINALS)
+    moto_tuning.install()
+    try:
+        yield
+    finally:
+        if not installed:
+            moto_tuning.uninstall()
+
+
+def _agent(n: int) -> Principal:
+    return Principal(f"u-agent-{n:02d}", f"agent{n:02d}", f"Agent {n:02d}", "", Role.AGENT)
+
+
+def test_many_agents_and_chats_at_once_never_over_capacity_never_twice_none_lost(crowd: ChatCentre) -> None:
+    agents = [_agent(n) for n in range(AGENTS)]
+    for agent in agents:
+        crowd.ack(agent, "login")
+    crowd.pump()
+    capacity = {p.agent_id: p.capacity for p in directory.current().profiles.values()}
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        sessions = list(
+            pool.map(lambda n: crowd.open_chat(name=f"Customer {n}", queueId="queue-general"), range(CHATS))
+        )
+    chat_ids = {s["interactionId"] for s in sessions}
+    errors: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def work(agent: Principal, seed: int) -> None:
+        rng = random.Random(seed)
+        while not stop.is_set():
+            listed = crowd.ack(agent, "listInteractions", scope="open", limit=100)["items"]
+            if not listed:
+                stop.wait(0.2)  # nothing of mine yet: an agent waits for the next offer
+                continue
+            for item in listed:
+                iid = item["interactionId"]
+                if item["status"] == "offered":
+                    action = "reject" if rng.random() < 0.25 else "accept"
+                    reply = crowd.send(agent, action, interactionId=iid)
+                elif item["status"] == "active":
+                    reply = crowd.send(agent, "endInteraction", interactionId=iid)
+                else:
+                    outcome = rng.choice([("Success", "Resolved"), ("Fail", "Not resolved"), ("Unsure", "Escalated")])
+                    reply = crowd.send(
+                        agent, "submitDisposition", interactionId=iid, category=outcome[0], outcome=outcome[1]
+                    )
+                if reply["type"] == "error" and reply["code"] not in ("INVALID_TRANSITION", "NOT_FOUND", "CONFLICT"):
+                    errors.append(reply)
+
+    def pump() -> None:
+        while not stop.is_set():
+            crowd.pump(rounds=1)
+            stop.wait(0.05)
+
+    threads = [threading.Thread(target=work, args=(agent, n)) for n, agent in enumerate(agents)]
+    threads.append(threading.Thread(target=pump))
+    for thread in threads:
+        thread.start()
+    deadline = threading.Event()
+    for _ in range(600):
+        with crowd.lock:
+            closed = {
+                e["data"]["interaction"]["interactionId"] for e in crowd.outbox if e["type"] == "interaction.closed"
+            }
+        if closed >= chat_ids:
+            break
+        deadline.wait(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors[:5]
+
+    events = crowd.events()
+    # never over capacity: every state the agents ever had, as their events recorded it
+    for e in events:
+        if e["type"] == "agent.state.changed":
+            state = e["data"]["state"]
+            assert state["activeInteractions"] <= capacity[e["agentId"]], e
+    # never with two agents: between an offer and its end (accept, reject, expiry), no second offer
+    holder: dict[str, str | None] = defaultdict(lambda: None)
+    assigned = Counter()
+    for e in events:
+        if not e["type"].startswith("interaction."):
+            continue
+        iid = e["data"]["interaction"]["interactionId"]
+        if e["type"] == "interaction.offered":
+            assert holder[iid] is None, f"{iid} offered to {e['agentId']} while with {holder[iid]}"
+            holder[iid] = e["agentId"]
+        elif e["type"] in ("interaction.offer.rejected", "interaction.offer.expired", "interaction.closed"):
+            holder[iid] = None
+        elif e["type"] == "interaction.assigned":
+            assigned[iid] += 1
+    assert all(count == 1 for count in assigned.values()), assigned.most_common(3)
+    # none lost: every chat closed, dispositioned once, and every agent idle again
+    final = {iid: service.store.load(iid) for iid in chat_ids}
+    assert Counter(i.status.value for i in final.values() if i) == {"closed": CHATS}
+    submitted = Counter(
+        e["data"]["interaction"]["interactionId"] for e in events if e["type"] == "interaction.disposition.submitted"
+    )
+    assert set(submitted) == chat_ids and set(submitted.values()) == {1}
+    for agent in agents:
+        state = crowd.ack(agent, "getState")["state"]
+        assert state["activeInteractions"] == 0 and not state["inWrapUp"]
+    total = sum(crowd.ack(agent, "getPerformance")["today"]["interactions"] for agent in agents)
+    assert total == CHATS
+
+
+def test_submit_versus_timeout_exactly_one_disposition_each(crowd: ChatCentre) -> None:
+    agents = [_agent(n) for n in range(AGENTS)]
+    for agent in agents:
+        crowd.ack(agent, "login")
+    crowd.pump()
+    by_id = {a.user_id: a for a in agents}
+    barrier_replies: dict[str, dict[str, Any]] = {}
+    owners: dict[str, Principal] = {}
+    for batch in range(0, RACES, AGENTS):  # each agent takes one chat a round: in wrap-up it takes no other
+        round_owners: dict[str, Principal] = {}
+        for n in range(batch, min(RACES, batch + AGENTS)):
+            iid = crowd.open_chat(name=f"Racer {n}", queueId="queue-general")["interactionId"]
+            agent = by_id[str(service.store.load(iid).agent_id)]  # type: ignore[union-attr]
+            crowd.ack(agent, "accept", interactionId=iid)
+            crowd.ack(agent, "endInteraction", interactionId=iid)
+            crowd.pump()  # the routing model learns the agent is in wrap-up
+            round_owners[iid] = agent
+        owners.update(round_owners)
+        race(crowd, round_owners, barrier_replies)
+        crowd.pump()
+    events = crowd.events()
+    for iid in owners:
+        mine = [
+            e
+            for e in events
+            if e["type"].startswith("interaction.") and e["data"]["interaction"]["interactionId"] == iid
+        ]
+        kinds = Counter(e["type"] for e in mine)
+        assert kinds["interaction.disposition.submitted"] == 1, (iid, kinds)
+        assert kinds["interaction.closed"] == 1
+        assert barrier_replies[iid]["type"] == "ack", barrier_replies[iid]
+        final = service.store.load(iid)
+        assert final is not None and final.disposition is not None and final.disposition.complete
+        # the timeout won: the agent's submit completed it (an event of its own); else the timeout did nothing
+        assert kinds["interaction.disposition.completed"] == (
+            1
+            if any(e["type"] == "interaction.disposition.submitted" and e["data"]["source"] == "timeout" for e in mine)
+            else 0
+        )
+    for agent in agents:
+        state = crowd.ack(agent, "getState")["state"]
+        assert not state["inWrapUp"] and state["status"] == "Available"
+    total = Counter()
+    for agent in agents:
+        today = crowd.ack(agent, "getPerformance")["today"]
+        total.update({k: today[k] for k in ("interactions", "successful", "unsure")})
+    assert total["interactions"] == RACES and total["successful"] == RACES and total["unsure"] == 0
+    _ = json  # documents are parsed by the centre
+
+
+def race(crowd: ChatCentre, owners: dict[str, Principal], replies: dict[str, dict[str, Any]]) -> None:
+    """The agent's submit and the wrap-up timeout of each interaction, at the same moment."""
+
+    def submit(iid: str) -> None:
+        replies[iid] = crowd.send(
+            owners[iid], "submitDisposition", interactionId=iid, category="Success", outcome="Resolved"
+        )
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = []
+        for iid in owners:
+            futures.append(pool.submit(submit, iid))
+            futures.append(pool.submit(service.time_out_wrap_up, iid))
+        for future in futures:
+            future.result()
