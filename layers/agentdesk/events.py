@@ -27,6 +27,9 @@ from agentdesk.interactions.events import (
     InteractionResumed,
     InteractionRinging,
     InteractionTagsChanged,
+    InteractionTransferCancelled,
+    InteractionTransferred,
+    InteractionTransferRequested,
 )
 
 Event = Annotated[
@@ -41,6 +44,9 @@ Event = Annotated[
     | InteractionMessageSent
     | InteractionNoteAdded
     | InteractionTagsChanged
+    | InteractionTransferRequested
+    | InteractionTransferred
+    | InteractionTransferCancelled
     | InteractionEnded
     | InteractionAbandoned
     | InteractionDispositionSubmitted

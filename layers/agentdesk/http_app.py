@@ -40,6 +40,7 @@ from agentdesk.kernel.observability import logger
 from agentdesk.kernel.rate_limit import limiter
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime.identity import me
+from agentdesk.reporting.api import router as reports_router
 
 MAX_BODY_BYTES = 64 * 1024
 SECURITY_SCHEME = "cognitoJwt"
@@ -183,18 +184,19 @@ def _response_error(exc: ResponseValidationError) -> Response[dict[str, Any]]:
     return _json_error(AgentDeskError(ErrorCode.INTERNAL_ERROR, "Something went wrong; try again."))
 
 
-# (method, path pattern) of every route the HTTP API serves, for the Allow header of a 405.
+# (method, path pattern) of every route the HTTP API serves (http-api and reports-api run this same
+# application), for the Allow header of a 405.
 _ROUTES = [
     (route.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$"))
-    for route in wiring.function("http-api").triggers
-    if isinstance(route, wiring.HttpRoute) and route.method != "ANY"
+    for route, _function in wiring.http_routes()
+    if route.method != "ANY"
 ]
 
 # Paths of the routes API Gateway lets through without sign-in (chat sessions, ingress, the documents).
 _UNSIGNED_PATHS = [
     re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$")
-    for route in wiring.function("http-api").triggers
-    if isinstance(route, wiring.HttpRoute) and not route.authorized
+    for route, _function in wiring.http_routes()
+    if not route.authorized
 ]
 
 
@@ -249,6 +251,7 @@ def get_me() -> dict[str, Any]:
 app.include_router(config_router)
 app.include_router(chat_router)
 app.include_router(ingress.router)
+app.include_router(reports_router)
 
 
 # Answers API Gateway gives itself, in its own shape `{"message": ...}` (an HTTP API cannot reshape them).

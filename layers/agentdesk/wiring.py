@@ -234,7 +234,7 @@ STATE_MACHINES: dict[str, StateMachine] = {
     ),
 }
 
-# The WebSocket actions of the interactions context (interactions/ws.py); customers may send the last four.
+# The WebSocket actions of the interactions context (interactions/ws.py); customers may send the last five.
 INTERACTION_ACTIONS: tuple[str, ...] = (
     "accept",
     "reject",
@@ -248,10 +248,18 @@ INTERACTION_ACTIONS: tuple[str, ...] = (
     "removeTag",
     "useCannedMessage",
     "setAutoAnswer",
+    "transfer",
+    "confirmTransfer",
+    "cancelTransfer",
+    "listTransferTargets",
+    "listQueueStats",
+    "watchInteraction",
+    "unwatchInteraction",
     "sendMessage",
     "typing",
     "endChat",
     "rate",
+    "getChat",
 )
 # What an interaction's events change for routing: the router routes and starts the timers on these.
 ROUTER_EVENTS: tuple[str, ...] = (
@@ -259,6 +267,7 @@ ROUTER_EVENTS: tuple[str, ...] = (
     "interaction.offered",
     "interaction.offer.rejected",
     "interaction.offer.expired",
+    "interaction.transferred",
     "interaction.ended",
     "agent.state.changed",
 )
@@ -303,6 +312,14 @@ OTHER_METHODS: tuple[HttpRoute, ...] = tuple(
 ) + tuple(  # the routes without sign-in too: API Gateway would answer a bare 404 before any authentication
     HttpRoute("ANY", path, authorized=False)
     for path in ("/api/chat/sessions", "/api/ingress/interactions", "/api/ingress/interactions/{id}/events")
+)
+
+# The reports API (reporting/api.py): its own function, reading the lake bucket only; each path once more for
+# any other method (405 with Allow).
+REPORTS_API_PATHS = ("/api/reports", "/api/reports/{report}/files", "/api/reports/{report}/rows")
+REPORTS_API_ROUTES: tuple[HttpRoute, ...] = (
+    *(HttpRoute("GET", path) for path in REPORTS_API_PATHS),
+    *(HttpRoute("ANY", path) for path in REPORTS_API_PATHS),
 )
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -485,6 +502,15 @@ FUNCTIONS: tuple[Function, ...] = (
         lake=Access.WRITE,
         timeout_seconds=600,
         memory_mb=2048,
+    ),
+    Function(
+        name="reports-api",
+        description="The reports API: the report catalogue, each report's exported files (presigned URLs) and a "
+        "day's rows as JSON, for supervisors and admins (supervisors: their teams' rows). The lake bucket read-only.",
+        triggers=REPORTS_API_ROUTES,
+        tables={"config": Access.READ},
+        lake=Access.READ,
+        timeout_seconds=30,
     ),
 )
 

@@ -70,18 +70,43 @@ WS_MATRIX: dict[str, dict[str, tuple[str, str, str]]] = {
             "getInteraction",
             "getPerformance",
             "setAutoAnswer",
+            "transfer",
+            "confirmTransfer",
+            "cancelTransfer",
+            "listTransferTargets",
         )
     },
+    # supervisors and admins: queue statistics for the wallboard, hearing a conversation live
+    "listQueueStats": {"-": (FORBIDDEN, OK, OK)},
+    "watchInteraction": {"-": (FORBIDDEN, OK, OK)},
+    "unwatchInteraction": {"-": (FORBIDDEN, OK, OK)},
     "endChat": {"-": (FORBIDDEN,) * 3},
     "rate": {"-": (FORBIDDEN,) * 3},
+    "getChat": {"-": (FORBIDDEN,) * 3},
 }
 NO_INTERACTION = {"interactionId": "int_none"}
 FIELDS: dict[str, dict[str, Any]] = {
     "setStatus": {"status": "Available"},
     "forceStatus": {"status": "Available"},
     **dict.fromkeys(
-        ("accept", "reject", "typing", "endInteraction", "getInteraction", "endChat", "rate"), NO_INTERACTION
+        (
+            "accept",
+            "reject",
+            "typing",
+            "endInteraction",
+            "getInteraction",
+            "endChat",
+            "rate",
+            "confirmTransfer",
+            "cancelTransfer",
+            "listTransferTargets",
+            "watchInteraction",
+            "unwatchInteraction",
+            "getChat",
+        ),
+        NO_INTERACTION,
     ),
+    "transfer": {**NO_INTERACTION, "to": {"queueId": "queue-general"}, "mode": "blind"},
     "sendMessage": {**NO_INTERACTION, "text": "hello"},
     "useCannedMessage": {**NO_INTERACTION, "cannedMessageId": "canned-greeting"},
     "addNote": {**NO_INTERACTION, "text": "a note"},
@@ -214,6 +239,19 @@ def test_websocket_actions(world: World, caller: Caller, action: str, target: st
 # --- HTTP -------------------------------------------------------------------------------------------------
 
 ROUTES = route_table()
+# The reports API (reporting/api.py): supervisors and admins; a supervisor is refused a per-agent report's files
+# (they hold a whole site), which tests/integration/test_reports_api.py covers with the team scoping.
+REPORT_ROUTES: list[tuple[str, str, Role]] = [
+    ("GET", "/api/reports", S),
+    ("GET", "/api/reports/queue_service_level/files", S),
+    ("GET", "/api/reports/queue_service_level/rows", S),
+    ("GET", "/api/reports/pause_summary/rows", S),
+]
+QUERIES: dict[str, dict[str, str]] = {
+    "/api/reports/queue_service_level/files": {"from": "2025-03-01", "to": "2025-03-02"},
+    "/api/reports/queue_service_level/rows": {"date": "2025-03-01"},
+    "/api/reports/pause_summary/rows": {"date": "2025-03-01"},
+}
 BODIES: dict[str, Any] = {
     "/api/teams": {"name": "Another team"},
     "/api/skills": {"name": "Skill"},
@@ -232,11 +270,12 @@ def expected_http(caller: Caller, least: Role) -> int | None:
 def test_http_routes(world: World, caller: Caller) -> None:
     claims = world.claims(caller)
     wrong = []
-    for method, path, least in [*ROUTES, ("GET", "/api/me", Role.AGENT)]:
+    for method, path, least in [*ROUTES, ("GET", "/api/me", Role.AGENT), *REPORT_ROUTES]:
         collection = path.removesuffix("/{id}")
         body = BODIES.get(collection, {}) if method in ("POST", "PUT") else None
         headers = {"If-Match": '"0"'} if method == "PUT" else None
-        result = call_http(build_http_event(method, path.replace("{id}", "no-such-id"), claims, body, headers))
+        event = build_http_event(method, path.replace("{id}", "no-such-id"), claims, body, headers, QUERIES.get(path))
+        result = call_http(event)
         expected = expected_http(caller, least)
         refused = result.status if result.status in (401, 403) else None
         if refused != expected or result.status >= 500:

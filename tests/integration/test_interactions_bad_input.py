@@ -23,6 +23,10 @@ AGENT_ACTIONS: dict[str, dict[str, Any]] = {
     "sendMessage": {"text": "hello"},
     "typing": {},
     "getInteraction": {},
+    "transfer": {"to": {"queueId": "queue-general"}, "mode": "blind"},
+    "confirmTransfer": {},
+    "cancelTransfer": {},
+    "listTransferTargets": {},
 }
 
 

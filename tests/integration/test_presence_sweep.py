@@ -134,7 +134,11 @@ def sweep_now(stack: LocalStack) -> dict[str, int]:
 
 def test_the_sweep_rule_is_provisioned_from_the_wiring(stack: LocalStack) -> None:
     assert stack.provisioned is not None
-    assert stack.provisioned.rules == {RULE: SWEEP.name}
+    assert stack.provisioned.rules[RULE] == SWEEP.name
+    # every rule the wiring declares, and no other
+    assert set(stack.provisioned.rules.values()) == {
+        fn.name for fn in wiring.FUNCTIONS if any(isinstance(t, wiring.Every) for t in fn.triggers)
+    }
     events = stack.client("events")
     assert events.describe_rule(Name=RULE)["ScheduleExpression"] == EVERY.expression == "rate(5 minutes)"
     (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agentdesk import wiring
 from agentdesk.agents import store as agents
 from agentdesk.config import directory
 from agentdesk.realtime import connections
@@ -58,7 +59,8 @@ def test_every_state_machine_file_is_deployed(stack: LocalStack) -> None:
     assert stack.provisioned is not None
     machines = stack.client("stepfunctions").list_state_machines()["stateMachines"]
     assert {m["name"] for m in machines} == {f"agentdesk-{key}" for key in stack.provisioned.state_machine_arns}
-    assert set(stack.provisioned.state_machine_arns) == {"presence", "scheduled-logoff"}
+    assert set(stack.provisioned.state_machine_arns) == set(wiring.STATE_MACHINES)
+    assert {"presence", "scheduled-logoff", "offer-timeout", "wrap-up"} <= set(wiring.STATE_MACHINES)
 
 
 def test_scheduled_logoff_logs_off_everyone_at_the_site(stack: LocalStack) -> None:

@@ -371,3 +371,102 @@ class Lifecycle(RuleBasedStateMachine):
 
 TestLifecycle = Lifecycle.TestCase
 TestLifecycle.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+
+
+# --- transfers and watchers --------------------------------------------------------------------------------
+
+T1 = T0 + timedelta(minutes=5)
+
+
+def test_a_blind_transfer_to_a_queue_keeps_the_place_and_the_note_and_routes_the_agent_last() -> None:
+    before = active()
+    moved = domain.transfer_to_queue(
+        before,
+        agent_id=ANA,
+        queue_id="queue-sales",
+        queue_name="Sales",
+        skill_id="skill-sales",
+        dispositions_enabled=False,
+        note_id="note_1",
+        note="Wants to upgrade",
+        now=T1,
+    )
+    assert moved.status is Status.QUEUED and moved.agent_id is None and moved.queue_id == "queue-sales"
+    assert moved.times.queued_at == before.times.queued_at and moved.times.transferred_at == "2026-03-02T09:05:00.000Z"
+    assert moved.declined_by == (ANA,) and [n.text for n in moved.notes] == ["Wants to upgrade"]
+    assert not moved.dispositions_enabled and moved.version == before.version + 1
+    assert domain.Interaction.from_dict(moved.to_dict()) == moved
+
+
+def test_a_blind_transfer_to_an_agent_offers_it_to_them_or_connects_them() -> None:
+    offered = domain.transfer_to_agent(
+        active(),
+        agent_id=ANA,
+        target_id=BEN,
+        target_name="Ben",
+        offer_id="ofr_2",
+        timeout_seconds=30,
+        auto_answer=False,
+        note_id="note_1",
+        note=None,
+        now=T1,
+    )
+    assert offered.status is Status.OFFERED and offered.offer is not None and offered.offer.agent_id == BEN
+    assert offered.notes == ()
+    answered = domain.transfer_to_agent(
+        active(),
+        agent_id=ANA,
+        target_id=BEN,
+        target_name="Ben",
+        offer_id="ofr_2",
+        timeout_seconds=30,
+        auto_answer=True,
+        note_id="note_1",
+        note="VIP",
+        now=T1,
+    )
+    assert answered.status is Status.ACTIVE and answered.agent_id == BEN and answered.agent_name == "Ben"
+
+
+def test_transfers_are_refused_to_yourself_by_others_and_when_not_active() -> None:
+    with refused(ErrorCode.BAD_REQUEST):
+        domain.check_transfer_target(active(), agent_id=ANA, target_id=ANA)
+    with refused(ErrorCode.NOT_FOUND):
+        domain.check_transfer_target(active(), agent_id=BEN, target_id="u-cid")
+    with refused(ErrorCode.NOT_FOUND):
+        domain.check_transfer_target(queued(), agent_id=ANA, target_id=BEN)
+    ended = domain.end(active(), by=Party.AGENT, agent_id=ANA, now=T1, wrap_up_seconds=30)
+    with refused(ErrorCode.INVALID_TRANSITION):
+        domain.check_transfer_target(ended, agent_id=ANA, target_id=BEN)
+
+
+def test_an_attended_transfer_waits_until_confirmed_or_cancelled() -> None:
+    pending = domain.request_transfer(
+        active(), agent_id=ANA, to_kind="agent", to_id=BEN, target_id=BEN, note=" Refund ", now=T1
+    )
+    assert pending.status is Status.ACTIVE and pending.agent_id == ANA and pending.transfer is not None
+    assert pending.transfer.note == "Refund" and pending.transfer.target_agent_id == BEN
+    assert domain.Interaction.from_dict(pending.to_dict()) == pending
+    with refused(ErrorCode.INVALID_TRANSITION):
+        domain.request_transfer(pending, agent_id=ANA, to_kind="agent", to_id=BEN, target_id=BEN, note=None, now=T1)
+    with refused(ErrorCode.NOT_FOUND):
+        domain.confirm_transfer(pending, agent_id=BEN, target_name="Ben", note_id="note_1", now=T1)
+    done = domain.confirm_transfer(pending, agent_id=ANA, target_name="Ben", note_id="note_1", now=T1)
+    assert done.agent_id == BEN and done.transfer is None and [n.text for n in done.notes] == ["Refund"]
+    assert done.times.transferred_at is not None
+    kept = domain.cancel_transfer(pending, agent_id=ANA, now=T1)
+    assert kept.agent_id == ANA and kept.transfer is None and kept.notes == ()
+    with refused(ErrorCode.INVALID_TRANSITION):
+        domain.cancel_transfer(kept, agent_id=ANA, now=T1)
+    ended = domain.end(pending, by=Party.CUSTOMER, now=T1, wrap_up_seconds=30)
+    assert ended.transfer is None and ended.status is Status.WRAP_UP
+
+
+def test_watchers_come_and_go_once_each() -> None:
+    watched = domain.watch(active(), supervisor_id="u-sam", on=True, now=T1)
+    assert watched.watchers == ("u-sam",)
+    assert domain.watch(watched, supervisor_id="u-sam", on=True, now=T1) is watched
+    assert domain.watch(watched, supervisor_id="u-sam", on=False, now=T1).watchers == ()
+    ended = domain.end(active(), by=Party.CUSTOMER, now=T1, wrap_up_seconds=30)
+    with refused(ErrorCode.INVALID_TRANSITION):
+        domain.watch(ended, supervisor_id="u-sam", on=True, now=T1)

@@ -5,6 +5,7 @@
 
 import type { ComponentType } from "preact";
 import { type Role, atLeast } from "./realtime/protocol";
+import { ReportsView } from "./reports/ReportsView";
 import { AdminView } from "./views/AdminView";
 import { WallboardView } from "./views/WallboardView";
 import { WorkspaceView } from "./views/WorkspaceView";
@@ -20,6 +21,7 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { path: "/workspace", title: "Workspace", minRole: "agent", view: WorkspaceView },
   { path: "/wallboard", title: "Wallboard", minRole: "supervisor", view: WallboardView },
+  { path: "/reports", title: "Reports", minRole: "supervisor", view: ReportsView },
   // Supervisors may open the console to read the configuration; only admins change it (as in the config API).
   { path: "/admin", title: "Admin console", minRole: "supervisor", view: AdminView },
 ];

@@ -169,13 +169,34 @@ describe("CustomerChat over the WebSocket", () => {
 
   it("sends messages with a clientMessageId and drops the echo of its own push", async () => {
     const sending = chat.send(" Hello ");
-    expect(socket().lastSent()).toEqual({ action: "sendMessage", requestId: "r1", text: "Hello", clientMessageId: "k1" });
+    expect(socket().lastSent()).toEqual({ action: "sendMessage", requestId: "r2", text: "Hello", clientMessageId: "k1" });
     const own = wireMessage(1, { clientMessageId: "k1", text: "Hello" });
     socket().receive({ type: "interaction.message", interactionId: "int-1", message: own });
     ack({ message: own });
     await sending;
     expect(chat.current.messages).toHaveLength(1);
     expect(chat.current.pending).toEqual([]);
+  });
+
+  it("catches up after connecting: messages missed meanwhile, the agent, the end", async () => {
+    expect(socket().sent[0]).toEqual({ action: "getChat", requestId: "r1" });
+    socket().receive({
+      type: "ack",
+      requestId: "r1",
+      interaction: { interactionId: "int-1", status: "active", agentName: "Ana", version: 4 },
+      messages: [wireMessage(2, { from: "agent", authorName: "Ana" }), wireMessage(1), wireMessage(2)],
+    });
+    await settle();
+    expect(chat.current).toMatchObject({ phase: "chatting", agentName: "Ana" });
+    expect(chat.current.messages.map((m) => m.seq)).toEqual([1, 2]);
+    socket().receive({
+      type: "ack",
+      requestId: "r1",
+      interaction: { interactionId: "int-1", status: "closed", agentName: "Ana", version: 6, rating: { score: 5 } },
+      messages: [],
+    });
+    await settle();
+    expect(chat.current.phase).toBe("chatting"); // an answered request is not answered twice
   });
 
   it("follows the agent joining, typing, writing and ending, then rates once", async () => {

@@ -282,3 +282,27 @@ describe("offer announcement", () => {
     expect(offerAnnouncement([entry])).toBe("New offer: Dana Customer.");
   });
 });
+
+describe("the queue's disposition set on the views", () => {
+  const outcomes = { Success: ["Resolved"], Unsure: ["Escalated"], Fail: ["Customer left"] };
+
+  it("reads the outcomes the server sends inline", () => {
+    const shown = view({ dispositionSetId: "dispositions-service", outcomes });
+    expect(shown.dispositionSetId).toBe("dispositions-service");
+    expect(shown.dispositionOutcomes).toEqual(outcomes);
+    expect(view({ outcomes: null }).dispositionOutcomes).toBeNull();
+  });
+
+  it("keeps them when a newer view of the same queue carries none, and drops them when the queue changes", () => {
+    const withRules = view({ status: "wrap_up", version: 5, dispositionSetId: "dispositions-service", outcomes });
+    const state = run({ type: "assigned", interaction: withRules, focus: true });
+    const bare = view({ status: "wrap_up", version: 6, tags: ["Refund"] });
+    const kept = reduce(state, { type: "updated", interaction: bare }).conversations["int-1"]?.interaction;
+    expect(kept?.tags).toEqual(["Refund"]);
+    expect(kept?.dispositionSetId).toBe("dispositions-service");
+    expect(kept?.dispositionOutcomes).toEqual(outcomes);
+    const moved = view({ status: "active", version: 7, queueId: "queue-general" });
+    const other = reduce(state, { type: "updated", interaction: moved }).conversations["int-1"]?.interaction;
+    expect(other?.dispositionOutcomes).toBeNull();
+  });
+});

@@ -5,8 +5,9 @@ import { resolveRoute, routesFor } from "../src/routes";
 describe("routes", () => {
   it("offers each role its own surfaces and those below it", () => {
     expect(routesFor("agent").map((r) => r.path)).toEqual(["/workspace"]);
-    expect(routesFor("supervisor").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/admin"]);
-    expect(routesFor("admin").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/admin"]);
+    expect(routesFor("supervisor").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/reports", "/admin"]);
+    expect(routesFor("admin").map((r) => r.path)).toEqual(["/workspace", "/wallboard", "/reports", "/admin"]);
+    expect(resolveRoute("/reports", "agent").path).toBe("/workspace"); // agents never open Reports
   });
 
   it("lands each role on its home view and never opens a view above the role", () => {

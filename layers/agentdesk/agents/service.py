@@ -356,6 +356,40 @@ def stage_finish_wrap_up(
     )
 
 
+@dataclass(frozen=True)
+class LiveState:
+    """An agent's status as colleagues see it (a transfer dialog, the queue statistics)."""
+
+    agent_id: str
+    status: str
+    displayed_status: str
+    active_interactions: int
+    capacity: int
+
+
+def live_states(profiles: Iterable[AgentProfile]) -> list[LiveState]:
+    """The live status of these agents (one batch read per 100), in the order given."""
+    chosen = list(profiles)
+    states = agents.load_states([p.agent_id for p in chosen])
+    now = clock.now()
+    shown = []
+    for profile in chosen:
+        state = states.get(profile.agent_id) or domain.initial_state(profile.agent_id, now=now)
+        displayed = domain.displayed_status(
+            state.status, state.active_interactions, profile.capacity, voice=state.on_voice
+        )
+        shown.append(
+            LiveState(
+                profile.agent_id,
+                _status(state.status),
+                _status(displayed),
+                state.active_interactions,
+                profile.capacity,
+            )
+        )
+    return shown
+
+
 # --- WebSocket actions ------------------------------------------------------------------------------------
 
 StatusName = Literal["Available", "Away", "Busy"]

@@ -47,8 +47,8 @@ def _source_address() -> str:
     status_code=201,
     summary="Open a chat (customers; no sign-in)",
     description="Creates the contact and the chat interaction in its queue (default: the general queue) and "
-    "answers a short-lived customer token. On the WebSocket the customer may send sendMessage, typing, endChat "
-    "and, after the end, rate. Limited per source address.",
+    "answers a short-lived customer token. On the WebSocket the customer may send getChat (the chat and its messages "
+    "so far), sendMessage, typing, endChat and, after the end, rate. Limited per source address.",
     operation_id="openChatSession",
     tags=["Chat"],
     responses=_RESPONSES,

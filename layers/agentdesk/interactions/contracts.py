@@ -64,6 +64,7 @@ class TimesView(_View):
     firstAgentReplyAt: str | None = None
     endedAt: str | None = None
     wrapUpEndedAt: str | None = None
+    transferredAt: str | None = Field(default=None, description="The last hand-over to another agent or queue")
 
 
 class RatingView(_View):
@@ -72,10 +73,13 @@ class RatingView(_View):
 
 
 class TransferView(_View):
+    """An attended transfer waiting for the agent on it to confirm or cancel."""
+
     mode: Literal["blind", "attended"]
-    to: dict[str, str]
+    to: dict[str, str] = Field(description='{"agentId": ...} or {"queueId": ...}, as requested')
     note: str | None = None
     requestedAt: str
+    targetAgentId: str = Field(description="The agent consulted (holding a slot for it until confirm or cancel)")
 
 
 class InteractionView(_View):
@@ -99,6 +103,10 @@ class InteractionView(_View):
     times: TimesView
     wrapUpDeadline: str | None = Field(default=None, description="While in wrap-up: when the system dispositions it")
     rating: RatingView | None = None
+    dispositionSetId: str | None = Field(default=None, description="The queue's disposition set (null: none)")
+    outcomes: dict[CategoryName, list[str]] | None = Field(
+        default=None, description="The outcomes the disposition form offers, by category (from the queue's rules)"
+    )
     version: int = Field(description="Grows by one on every change; apply a pushed interaction only if newer")
 
 
@@ -258,6 +266,59 @@ class UseCannedMessage(ActionRequest):
     clientMessageId: ClientMessageId | None = None
 
 
+class TransferToAgent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agentId: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class TransferToQueue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    queueId: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Transfer(ActionRequest):
+    action: Literal["transfer"]
+    interactionId: InteractionId
+    to: TransferToAgent | TransferToQueue
+    mode: Literal["blind", "attended"] = Field(
+        description="blind: handed over now; attended: the target is consulted until confirmTransfer or cancelTransfer"
+    )
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None, description="For the next agent; joins the interaction's notes when it is handed over"
+    )
+
+
+class ConfirmTransfer(ActionRequest):
+    action: Literal["confirmTransfer"]
+    interactionId: InteractionId
+
+
+class CancelTransfer(ActionRequest):
+    action: Literal["cancelTransfer"]
+    interactionId: InteractionId
+
+
+class ListTransferTargets(ActionRequest):
+    action: Literal["listTransferTargets"]
+    interactionId: InteractionId
+
+
+class ListQueueStats(ActionRequest):
+    action: Literal["listQueueStats"]
+
+
+class WatchInteraction(ActionRequest):
+    action: Literal["watchInteraction"]
+    interactionId: InteractionId
+
+
+class UnwatchInteraction(ActionRequest):
+    action: Literal["unwatchInteraction"]
+    interactionId: InteractionId
+
+
 class GetPerformance(ActionRequest):
     action: Literal["getPerformance"]
 
@@ -280,6 +341,11 @@ class Rate(ActionRequest):
     interactionId: InteractionId | None = None
     score: int = Field(ge=1, le=5, strict=True)
     comment: str | None = Field(default=None, max_length=1000)
+
+
+class GetChat(ActionRequest):
+    action: Literal["getChat"]
+    interactionId: InteractionId | None = None
 
 
 # --- acks --------------------------------------------------------------------------------------------------
@@ -314,6 +380,47 @@ class InteractionListReply(BaseModel):
 class ConversationReply(BaseModel):
     interaction: InteractionView
     messages: list[MessageView]
+    contactHistory: list[InteractionSummary] = Field(
+        default_factory=list, description="The contact's other interactions, newest first (at most 20)"
+    )
+
+
+class CustomerConversationReply(BaseModel):
+    interaction: CustomerInteractionView
+    messages: list[MessageView]
+
+
+class TransferAgent(BaseModel):
+    agentId: str
+    name: str
+    status: str = Field(description="The agent's status (Available, Away, Busy, Offline)")
+    displayedStatus: str = Field(description="What a colleague sees: Busy when at capacity or on a call")
+    activeInteractions: int
+    capacity: int
+
+
+class TransferQueue(BaseModel):
+    queueId: str
+    name: str
+    waiting: int
+    agentsRoutable: int
+
+
+class TransferTargetsReply(BaseModel):
+    agents: list[TransferAgent]
+    queues: list[TransferQueue]
+
+
+class QueueStat(BaseModel):
+    queueId: str
+    name: str
+    waiting: int
+    longestWaitSeconds: int
+    agentsRoutable: int
+
+
+class QueueStatsReply(BaseModel):
+    queues: list[QueueStat]
 
 
 class PerformanceReply(BaseModel):

@@ -59,6 +59,14 @@ class DispositionData(InteractionData):
     complete: bool
 
 
+class TransferData(InteractionData):
+    mode: Literal["blind", "attended"]
+    fromAgentId: str = Field(description="The agent who had it and asked for the transfer")
+    to: dict[str, str] = Field(description='{"agentId": ...} or {"queueId": ...}, as requested')
+    targetAgentId: str | None = Field(default=None, description="The agent it went (or is going) to; null: a queue")
+    note: str | None = None
+
+
 class RatedData(InteractionData):
     score: int = Field(ge=1, le=5)
     comment: str | None = None
@@ -149,6 +157,24 @@ class InteractionClosed(InteractionEvent[InteractionData]):
     type: Literal["interaction.closed"]
 
 
+class InteractionTransferRequested(InteractionEvent[TransferData]):
+    """An attended transfer: the target agent is consulted (holding a slot) while the agent stays on it."""
+
+    type: Literal["interaction.transfer.requested"]
+
+
+class InteractionTransferred(InteractionEvent[TransferData]):
+    """The interaction left `fromAgentId`: to another agent (offered or with them) or into a queue."""
+
+    type: Literal["interaction.transferred"]
+
+
+class InteractionTransferCancelled(InteractionEvent[TransferData]):
+    """The agent withdrew an attended transfer; the target's slot is free again."""
+
+    type: Literal["interaction.transfer.cancelled"]
+
+
 class InteractionRated(InteractionEvent[RatedData]):
     """The customer rated the chat (CSAT 1-5)."""
 
@@ -164,6 +190,9 @@ INTERACTION_EVENTS = (
     InteractionMessageSent,
     InteractionNoteAdded,
     InteractionTagsChanged,
+    InteractionTransferRequested,
+    InteractionTransferred,
+    InteractionTransferCancelled,
     InteractionEnded,
     InteractionAbandoned,
     InteractionDispositionSubmitted,

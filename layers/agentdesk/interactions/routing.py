@@ -122,9 +122,15 @@ def queues_served_by(config: Directory, agent_id: str) -> list[str]:
 # --- the router (events stream) --------------------------------------------------------------------------------
 
 
+# Events after which an interaction may wait in a queue (a transfer may also have handed it to an agent).
+REQUEUED = (ev.InteractionQueued, ev.InteractionOfferRejected, ev.InteractionOfferExpired, ev.InteractionTransferred)
+
+
 def on_event(event: Event) -> dict[str, Any]:
     """What the router does with one event (each is safe to repeat)."""
-    if isinstance(event, ev.InteractionQueued | ev.InteractionOfferRejected | ev.InteractionOfferExpired):
+    if isinstance(event, REQUEUED):
+        if event.data.interaction.status != "queued":
+            return {}
         after = route(event.data.interaction.interactionId)
         return {"routed": after is not None and after.status is not domain.Status.QUEUED}
     if isinstance(event, ev.InteractionOffered):

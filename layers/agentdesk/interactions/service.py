@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from agentdesk.agents import service as agents
 from agentdesk.config import directory
-from agentdesk.config.directory import Directory, QueueRules
+from agentdesk.config.directory import AgentProfile, Directory, QueueRules
 from agentdesk.interactions import domain, store
 from agentdesk.interactions import events as ev
 from agentdesk.interactions.contracts import (
@@ -33,6 +33,7 @@ from agentdesk.interactions.contracts import (
     Performance,
     RatingView,
     TimesView,
+    TransferView,
     customer_view_of,
 )
 from agentdesk.kernel import clock, ids
@@ -49,8 +50,31 @@ MESSAGE_ID_PREFIX = "msg_"
 # --- views -------------------------------------------------------------------------------------------------
 
 
-def view(interaction: domain.Interaction) -> InteractionView:
+CATEGORIES = ("Success", "Unsure", "Fail")
+
+
+def view(interaction: domain.Interaction, rules: QueueRules | None = None) -> InteractionView:
+    """The interaction as staff see it; with its queue's `rules`, the disposition set and its outcomes too
+    (the disposition form needs no configuration read)."""
     d = interaction.disposition
+    set_id = rules.disposition_set_id if rules is not None and interaction.dispositions_enabled else None
+    outcomes = (
+        {category: list(rules.outcomes.get(category, ())) for category in CATEGORIES}
+        if rules is not None and set_id is not None
+        else None
+    )
+    pending = interaction.transfer
+    transfer = (
+        TransferView(
+            mode=pending.mode.value,
+            to={f"{pending.to_kind}Id": pending.to_id},
+            note=pending.note,
+            requestedAt=pending.requested_at,
+            targetAgentId=pending.target_agent_id,
+        )
+        if pending is not None
+        else None
+    )
     return InteractionView(
         interactionId=interaction.interaction_id,
         channel=interaction.channel.value,
@@ -69,6 +93,9 @@ def view(interaction: domain.Interaction) -> InteractionView:
         times=TimesView.model_validate(interaction.times.to_dict()),
         wrapUpDeadline=interaction.wrap_up_deadline,
         rating=RatingView.model_validate(interaction.rating.to_dict()) if interaction.rating else None,
+        transfer=transfer,
+        dispositionSetId=set_id,
+        outcomes=outcomes,  # type: ignore[arg-type]
         version=interaction.version,
     )
 
@@ -121,8 +148,16 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(userId=principal.user_id, role=principal.role.value)
 
 
-def event(kind: type[DomainEvent[Any]], interaction: domain.Interaction, actor: Actor, **data: Any) -> DomainEvent[Any]:
-    """An event of this context: `data.interaction` is the interaction after the change."""
+def event(
+    kind: type[DomainEvent[Any]],
+    interaction: domain.Interaction,
+    actor: Actor,
+    *,
+    rules: QueueRules | None = None,
+    **data: Any,
+) -> DomainEvent[Any]:
+    """An event of this context: `data.interaction` is the interaction after the change (with its queue's
+    disposition set when `rules` are given: the pushes an agent disposition from carry it)."""
     data_model = kind.model_fields["data"].annotation
     assert data_model is not None
     return kind(
@@ -132,7 +167,7 @@ def event(kind: type[DomainEvent[Any]], interaction: domain.Interaction, actor: 
         occurredAt=interaction.updated_at,
         agentId=interaction.agent_id,
         actor=actor,
-        data=data_model(interaction=view(interaction), **data),
+        data=data_model(interaction=view(interaction, rules), **data),
     )
 
 
@@ -253,14 +288,13 @@ def offer_to(
     store.stage(work, after, interaction.version)
     if auto_answer:
         offer = OfferView(offerId=ids.new_id("ofr_"), expiresAt=after.updated_at, autoAnswer=True)
-        work.event(event(ev.InteractionOffered, after, SYSTEM, offer=offer), "interaction:event:0")
-        work.event(
-            event(ev.InteractionAssigned, after, SYSTEM, agentId=agent_id, autoAnswered=True), "interaction:event:1"
-        )
+        work.event(event(ev.InteractionOffered, after, SYSTEM, rules=rules, offer=offer), "interaction:event:0")
+        assigned = event(ev.InteractionAssigned, after, SYSTEM, rules=rules, agentId=agent_id, autoAnswered=True)
+        work.event(assigned, "interaction:event:1")
     else:
         assert after.offer is not None
         offer = OfferView(offerId=after.offer.offer_id, expiresAt=after.offer.expires_at, autoAnswer=False)
-        work.event(event(ev.InteractionOffered, after, SYSTEM, offer=offer), "interaction:event:0")
+        work.event(event(ev.InteractionOffered, after, SYSTEM, rules=rules, offer=offer), "interaction:event:0")
     return after, work
 
 
@@ -274,10 +308,15 @@ def answers_automatically(config: Directory, agent_id: str) -> bool:
 
 
 def accept(principal: Principal, interaction_id: str) -> domain.Interaction:
-    def decide(current: domain.Interaction, _config: Directory) -> Change:
+    def decide(current: domain.Interaction, config: Directory) -> Change:
         after = domain.accept(current, agent_id=principal.user_id, now=clock.now())
         assigned = event(
-            ev.InteractionAssigned, after, actor_of(principal), agentId=principal.user_id, autoAnswered=False
+            ev.InteractionAssigned,
+            after,
+            actor_of(principal),
+            rules=rules_of(config, after.queue_id),
+            agentId=principal.user_id,
+            autoAnswered=False,
         )
         return Change(after, [assigned])
 
@@ -492,13 +531,18 @@ def end(principal: Principal | None, interaction_id: str, reason: str | None = N
             abandoned = event(ev.InteractionAbandoned, after, actor, endedBy=by.value, reason=reason)
             offer = current.offer
             return Change(after, [abandoned], _release(offer.agent_id, interaction_id, config) if offer else None)
-        ended = event(ev.InteractionEnded, after, actor, endedBy=by.value, reason=reason)
+        ended = event(ev.InteractionEnded, after, actor, rules=rules, endedBy=by.value, reason=reason)
         agent_id = current.agent_id
         assert agent_id is not None
         wrap_up = after.status is domain.Status.WRAP_UP
         extra: list[DomainEvent[Any]] = [] if wrap_up else [event(ev.InteractionClosed, after, actor)]
+        waiting = current.transfer
+        if waiting is not None:
+            extra.append(_transfer_event(ev.InteractionTransferCancelled, after, actor, waiting))
 
         def stage(work: UnitOfWork) -> None:
+            if waiting is not None:  # the consulted agent's slot is free again
+                _release(waiting.target_agent_id, interaction_id, config)(work)
             try:
                 agents.stage_end_interaction(work, agent_id, interaction_id, wrap_up=wrap_up, config=config)
             except AgentDeskError as exc:  # the agent no longer holds it (logged off by an admin): end it all the same
@@ -658,6 +702,8 @@ def readable(principal: Principal, interaction_id: str) -> domain.Interaction:
         return current
     if current.agent_id == principal.user_id or principal.role is Role.ADMIN:
         return current
+    if current.transfer is not None and current.transfer.target_agent_id == principal.user_id:
+        return current  # consulted on an attended transfer
     config = directory.current()
     if principal.role is Role.SUPERVISOR and current.agent_id and config.can_supervise(principal, current.agent_id):
         return current
@@ -679,7 +725,272 @@ def performance(agent_id: str, config: Directory | None = None) -> Performance:
 
 
 def people_on(interaction: domain.Interaction) -> Iterable[str]:
-    """Whose connections hear the conversation: the agent on it (once answered) and the customer."""
+    """Whose connections hear the conversation: the agent on it (once answered), the agent consulted on an
+    attended transfer, the customer, and the supervisors watching it."""
     if interaction.agent_id and interaction.status not in (domain.Status.QUEUED, domain.Status.OFFERED):
         yield interaction.agent_id
+    if interaction.transfer is not None:
+        yield interaction.transfer.target_agent_id
     yield interaction.contact.contact_id
+    yield from interaction.watchers
+
+
+# --- transfers -----------------------------------------------------------------------------------------------
+
+
+def _transfer_event(
+    kind: type[DomainEvent[Any]],
+    after: domain.Interaction,
+    actor: Actor,
+    transfer: domain.Transfer,
+    rules: QueueRules | None = None,
+) -> DomainEvent[Any]:
+    return event(
+        kind,
+        after,
+        actor,
+        rules=rules,
+        mode=transfer.mode.value,
+        fromAgentId=transfer.from_agent_id,
+        to={f"{transfer.to_kind}Id": transfer.to_id},
+        targetAgentId=transfer.target_agent_id or None,
+        note=transfer.note,
+    )
+
+
+def transfer_target(config: Directory, agent_id: str) -> AgentProfile:
+    """An agent an interaction may be transferred to: an enabled user who takes interactions (assigned to a
+    queue); anyone else NOT_FOUND."""
+    profile = config.profile(agent_id)
+    if profile is None or not profile.enabled or not profile.queue_ids:
+        raise AgentDeskError(ErrorCode.NOT_FOUND, f"There is no agent {agent_id} to transfer to.", "to")
+    return profile
+
+
+def _queue_for_transfer(config: Directory, queue_id: str) -> QueueRules:
+    rules = config.queue(queue_id)
+    if rules is None:
+        raise AgentDeskError(ErrorCode.NOT_FOUND, f"There is no queue {queue_id}.", "to")
+    return rules
+
+
+def _take_slot(interaction: domain.Interaction, agent_id: str, config: Directory) -> Callable[[UnitOfWork], None]:
+    """Stage: the agent takes a slot for the interaction (refused, with the agents context's error, when they
+    may not take it now: not logged in, paused, at capacity, on a call)."""
+
+    def stage(work: UnitOfWork) -> None:
+        agents.stage_start_interaction(
+            work, agent_id, interaction.interaction_id, voice=interaction.channel is domain.Channel.VOICE, config=config
+        )
+
+    return stage
+
+
+def _both(*stages: Callable[[UnitOfWork], None]) -> Callable[[UnitOfWork], None]:
+    def stage(work: UnitOfWork) -> None:
+        for part in stages:
+            part(work)
+
+    return stage
+
+
+def _reachable_in_queue(interaction: domain.Interaction, rules: QueueRules, exclude: str, config: Directory) -> str:
+    """The best agent of the queue who may take the interaction now (an attended transfer to a queue
+    consults them); INVALID_TRANSITION when nobody may."""
+    order = domain.plan(store.candidates(rules.queue_id), rules.required_skill_id)
+    for agent_id in [a for a in order if a != exclude][:10]:
+        try:
+            _take_slot(interaction, agent_id, config)(UnitOfWork(store.connection()))  # a probe, never committed
+        except AgentDeskError:
+            continue
+        return agent_id
+    raise AgentDeskError(
+        ErrorCode.INVALID_TRANSITION, f"Nobody in {rules.name} can take it now; transfer it blind to wait there.", "to"
+    )
+
+
+def transfer(
+    principal: Principal,
+    interaction_id: str,
+    *,
+    to_agent: str | None,
+    to_queue: str | None,
+    mode: str,
+    note: str | None,
+) -> domain.Interaction:
+    """Hand the interaction on. Blind to a queue: it leaves the agent (their slot free, no wrap-up) and waits
+    there (routed by the caller); blind to an agent: offered to them now (they must be able to take it);
+    attended: the target (named, or the best agent of the queue) is consulted, holding a slot, until
+    confirmTransfer or cancelTransfer."""
+    actor = actor_of(principal)
+    me = principal.user_id
+
+    def decide(current: domain.Interaction, config: Directory) -> Change:
+        if current.agent_id != me:
+            raise AgentDeskError(ErrorCode.NOT_FOUND, f"Interaction {interaction_id} is not yours.", "interactionId")
+        now = clock.now()
+        release_me = _release(me, interaction_id, config)
+        if mode == "blind" and to_queue is not None:
+            rules = _queue_for_transfer(config, to_queue)
+            after = domain.transfer_to_queue(
+                current,
+                agent_id=me,
+                queue_id=rules.queue_id,
+                queue_name=rules.name,
+                skill_id=rules.required_skill_id,
+                dispositions_enabled=rules.dispositions_enabled,
+                note_id=ids.new_id("note_"),
+                note=note,
+                now=now,
+            )
+            done = domain.Transfer(domain.TransferMode.BLIND, "queue", to_queue, me, "", after.updated_at, note)
+            return Change(after, [_transfer_event(ev.InteractionTransferred, after, actor, done)], release_me)
+        if to_agent is not None:
+            domain.check_transfer_target(current, agent_id=me, target_id=to_agent)
+            profile = transfer_target(config, to_agent)
+            target, to_kind, to_id = to_agent, "agent", to_agent
+        else:
+            assert to_queue is not None
+            domain.check_transfer_target(current, agent_id=me, target_id="")
+            rules = _queue_for_transfer(config, to_queue)
+            target, to_kind, to_id = _reachable_in_queue(current, rules, me, config), "queue", to_queue
+            profile = transfer_target(config, target)
+        if mode == "attended":
+            after = domain.request_transfer(
+                current, agent_id=me, to_kind=to_kind, to_id=to_id, target_id=target, note=note, now=now
+            )
+            assert after.transfer is not None
+            requested = _transfer_event(ev.InteractionTransferRequested, after, actor, after.transfer)
+            return Change(after, [requested], _take_slot(current, target, config))
+        rules = rules_of(config, current.queue_id)
+        auto = answers_automatically(config, target)
+        after = domain.transfer_to_agent(
+            current,
+            agent_id=me,
+            target_id=target,
+            target_name=profile.name,
+            offer_id=ids.new_id("ofr_"),
+            timeout_seconds=rules.offer_timeout_seconds,
+            auto_answer=auto,
+            note_id=ids.new_id("note_"),
+            note=note,
+            now=now,
+        )
+        done = domain.Transfer(domain.TransferMode.BLIND, "agent", target, me, target, after.updated_at, note)
+        events = [_transfer_event(ev.InteractionTransferred, after, actor, done, rules)]
+        if after.offer is not None:
+            offer = OfferView(offerId=after.offer.offer_id, expiresAt=after.offer.expires_at, autoAnswer=False)
+        else:
+            offer = OfferView(offerId=ids.new_id("ofr_"), expiresAt=after.updated_at, autoAnswer=True)
+        events.append(event(ev.InteractionOffered, after, SYSTEM, rules=rules, offer=offer))
+        if auto:
+            events.append(event(ev.InteractionAssigned, after, SYSTEM, rules=rules, agentId=target, autoAnswered=True))
+        return Change(after, events, _both(release_me, _take_slot(current, target, config)))
+
+    return run(interaction_id, decide)[0]
+
+
+def confirm_transfer(principal: Principal, interaction_id: str) -> domain.Interaction:
+    """The agent hands the interaction over to the consulted agent, and is free of it (no wrap-up)."""
+    actor = actor_of(principal)
+
+    def decide(current: domain.Interaction, config: Directory) -> Change:
+        if current.agent_id != principal.user_id:
+            raise AgentDeskError(ErrorCode.NOT_FOUND, f"Interaction {interaction_id} is not yours.", "interactionId")
+        pending = current.transfer
+        if pending is None:
+            raise AgentDeskError(
+                ErrorCode.INVALID_TRANSITION, f"Interaction {interaction_id} has no transfer waiting.", "interactionId"
+            )
+        profile = config.profile(pending.target_agent_id)
+        queue = config.queue(pending.to_id) if pending.to_kind == "queue" else None
+        after = domain.confirm_transfer(
+            current,
+            agent_id=principal.user_id,
+            target_name=profile.name if profile else pending.target_agent_id,
+            note_id=ids.new_id("note_"),
+            now=clock.now(),
+            queue=(queue.queue_id, queue.name, queue.required_skill_id, queue.dispositions_enabled) if queue else None,
+        )
+        rules = rules_of(config, after.queue_id)
+        events = [
+            _transfer_event(ev.InteractionTransferred, after, actor, pending, rules),
+            event(
+                ev.InteractionAssigned, after, actor, rules=rules, agentId=pending.target_agent_id, autoAnswered=False
+            ),
+        ]
+        return Change(after, events, _release(principal.user_id, interaction_id, config))
+
+    return run(interaction_id, decide)[0]
+
+
+def cancel_transfer(principal: Principal, interaction_id: str) -> domain.Interaction:
+    """The agent withdraws the waiting transfer; the consulted agent's slot is free again."""
+    actor = actor_of(principal)
+
+    def decide(current: domain.Interaction, config: Directory) -> Change:
+        if current.agent_id != principal.user_id:
+            raise AgentDeskError(ErrorCode.NOT_FOUND, f"Interaction {interaction_id} is not yours.", "interactionId")
+        pending = current.transfer
+        after = domain.cancel_transfer(current, agent_id=principal.user_id, now=clock.now())
+        assert pending is not None
+        cancelled = _transfer_event(ev.InteractionTransferCancelled, after, actor, pending)
+        return Change(after, [cancelled], _release(pending.target_agent_id, interaction_id, config))
+
+    return run(interaction_id, decide)[0]
+
+
+@dataclass(frozen=True)
+class QueueNow:
+    queue_id: str
+    name: str
+    waiting: int
+    longest_wait_seconds: int
+    agents_routable: int
+
+
+def queue_now(rules: QueueRules, now: datetime | None = None) -> QueueNow:
+    """A queue at this moment: what waits (the `waiting` index), the oldest wait, and how many of its agents
+    routing may offer work to now (the routing read model)."""
+    count, oldest = store.waiting_count(rules.queue_id)
+    longest = 0
+    if oldest is not None:
+        delta = (now or clock.now()) - datetime.fromisoformat(oldest)
+        longest = max(0, int(delta.total_seconds()))
+    routable = sum(1 for c in store.candidates(rules.queue_id) if domain.eligible(c, rules.required_skill_id))
+    return QueueNow(rules.queue_id, rules.name, count, longest, routable)
+
+
+def transfer_targets(principal: Principal, interaction_id: str) -> tuple[list[agents.LiveState], list[QueueNow]]:
+    """Where the agent on an interaction may transfer it: the colleagues who take interactions (with their
+    live status) and the queues."""
+    current = _load(interaction_id)
+    _may_write(principal, current)
+    config = directory.current()
+    colleagues = sorted(
+        (p for p in config.profiles.values() if p.enabled and p.queue_ids and p.agent_id != principal.user_id),
+        key=lambda p: (p.name.casefold(), p.agent_id),
+    )
+    queues = sorted(config.queues.values(), key=lambda q: (q.name.casefold(), q.queue_id))
+    now = clock.now()
+    return agents.live_states(colleagues), [queue_now(q, now) for q in queues]
+
+
+def queue_stats() -> list[QueueNow]:
+    config = directory.current()
+    now = clock.now()
+    return [queue_now(q, now) for q in sorted(config.queues.values(), key=lambda q: (q.name.casefold(), q.queue_id))]
+
+
+# --- supervisors ---------------------------------------------------------------------------------------------
+
+
+def watch(principal: Principal, interaction_id: str, *, on: bool) -> domain.Interaction:
+    """A supervisor of the agent's team (or an admin) starts or stops hearing the conversation live."""
+    readable(principal, interaction_id)
+
+    def decide(current: domain.Interaction, _config: Directory) -> Change | None:
+        after = domain.watch(current, supervisor_id=principal.user_id, on=on, now=clock.now())
+        return None if after is current else Change(after)
+
+    return run(interaction_id, decide)[0]

@@ -259,6 +259,17 @@ def waiting(queue_id: str, limit: int = 10) -> list[tuple[str, str]]:
     return [(str(item.queued_at), item.pk) for item in items]
 
 
+def waiting_count(queue_id: str) -> tuple[int, str | None]:
+    """How many wait in the queue and the oldest one's queuedAt (the `waiting` index, keys only)."""
+    model = _model()
+    oldest = None
+    for item in model.waiting.query(queue_id, limit=1, page_size=1, attributes_to_get=["queuedAt"]):
+        oldest = str(item.queued_at)
+    if oldest is None:
+        return 0, None
+    return model.waiting.count(queue_id), oldest
+
+
 # --- performance counters and the agent's settings ----------------------------------------------------------
 
 

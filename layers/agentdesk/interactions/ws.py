@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentdesk.config import directory
 from agentdesk.interactions import contracts as c
 from agentdesk.interactions import routing, service, store
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
@@ -15,7 +16,8 @@ from agentdesk.realtime.dispatch import action, customer_interaction
 
 
 def _interaction(interaction: Any) -> dict[str, Any]:
-    return {"interaction": service.view(interaction).model_dump(mode="json")}
+    rules = service.rules_of(directory.current(), interaction.queue_id)
+    return {"interaction": service.view(interaction, rules).model_dump(mode="json")}
 
 
 def _target(principal: Principal, requested: str | None) -> str:
@@ -91,13 +93,23 @@ def typing(principal: Principal, request: c.Typing) -> dict[str, Any]:
 
 @action("endInteraction", c.EndInteraction, summary="End the conversation; wrap-up follows.", reply=c.InteractionReply)
 def end_interaction(principal: Principal, request: c.EndInteraction) -> dict[str, Any]:
-    return _interaction(service.end(principal, request.interactionId))
+    ended = service.end(principal, request.interactionId)
+    _ended_to_customer(ended)
+    return _interaction(ended)
+
+
+def _ended_to_customer(ended: Any) -> None:
+    """The customer hears of the end at once (the publisher pushes the same interaction version again,
+    which clients drop)."""
+    push = c.InteractionEnded(type="interaction.ended", interaction=service.customer_view(ended))
+    realtime.send_to([ended.contact.contact_id], push.model_dump(mode="json"))
 
 
 @action("endChat", c.EndChat, summary="The customer leaves the chat.", reply=c.CustomerInteractionReply, customer=True)
 def end_chat(principal: Principal, request: c.EndChat) -> dict[str, Any]:
     interaction_id = customer_interaction(principal, request.interactionId)
     ended = service.end(principal, interaction_id, "customer left")
+    _ended_to_customer(ended)  # the customer's other tabs
     return {"interaction": service.customer_view(ended).model_dump(mode="json")}
 
 
@@ -165,12 +177,154 @@ def list_interactions(principal: Principal, request: c.ListInteractions) -> dict
     reply=c.ConversationReply,
 )
 def get_interaction(principal: Principal, request: c.GetInteraction) -> dict[str, Any]:
-    interaction = service.readable(principal, request.interactionId)
-    messages = store.messages(request.interactionId)
+    return _conversation(principal, request.interactionId)
+
+
+def _conversation(principal: Principal, interaction_id: str) -> dict[str, Any]:
+    interaction = service.readable(principal, interaction_id)
+    messages = store.messages(interaction_id)
+    history = [
+        service.summary(i)
+        for i in store.of_contact(interaction.contact.contact_id, HISTORY + 1)
+        if i.interaction_id != interaction.interaction_id
+    ][:HISTORY]
     reply = c.ConversationReply(
-        interaction=service.view(interaction), messages=[service.message_view(m) for m in messages]
+        interaction=service.view(interaction, service.rules_of(directory.current(), interaction.queue_id)),
+        messages=[service.message_view(m) for m in messages],
+        contactHistory=history,
     )
     return reply.model_dump(mode="json")
+
+
+HISTORY = 20  # past interactions of the contact shown with one
+
+
+@action(
+    "getChat",
+    c.GetChat,
+    summary="The customer's chat as it is now and its messages so far (after connecting or reconnecting).",
+    reply=c.CustomerConversationReply,
+    customer=True,
+)
+def get_chat(principal: Principal, request: c.GetChat) -> dict[str, Any]:
+    interaction_id = customer_interaction(principal, request.interactionId)
+    interaction = service.readable(principal, interaction_id)
+    messages = store.messages(interaction_id)
+    reply = c.CustomerConversationReply(
+        interaction=service.customer_view(interaction), messages=[service.message_view(m) for m in messages]
+    )
+    return reply.model_dump(mode="json")
+
+
+@action(
+    "transfer",
+    c.Transfer,
+    summary="Transfer the interaction to an agent or a queue: blind (handed over now) or attended (the target is "
+    "consulted until confirmTransfer or cancelTransfer), with an optional note for the next agent.",
+    reply=c.InteractionReply,
+)
+def transfer(principal: Principal, request: c.Transfer) -> dict[str, Any]:
+    to_agent = request.to.agentId if isinstance(request.to, c.TransferToAgent) else None
+    to_queue = request.to.queueId if isinstance(request.to, c.TransferToQueue) else None
+    after = service.transfer(
+        principal, request.interactionId, to_agent=to_agent, to_queue=to_queue, mode=request.mode, note=request.note
+    )
+    if after.status.value == "queued":  # blind into a queue: routed now (the agent who gave it up last)
+        after = routing.route(request.interactionId, exclude=(principal.user_id,), known=after) or after
+    return _interaction(after)
+
+
+@action(
+    "confirmTransfer",
+    c.ConfirmTransfer,
+    summary="Hand the interaction over to the agent consulted on an attended transfer.",
+    reply=c.InteractionReply,
+)
+def confirm_transfer(principal: Principal, request: c.ConfirmTransfer) -> dict[str, Any]:
+    return _interaction(service.confirm_transfer(principal, request.interactionId))
+
+
+@action(
+    "cancelTransfer",
+    c.CancelTransfer,
+    summary="Withdraw an attended transfer and keep the interaction.",
+    reply=c.InteractionReply,
+)
+def cancel_transfer(principal: Principal, request: c.CancelTransfer) -> dict[str, Any]:
+    return _interaction(service.cancel_transfer(principal, request.interactionId))
+
+
+@action(
+    "listTransferTargets",
+    c.ListTransferTargets,
+    summary="Where the interaction may be transferred: colleagues with their live status, and queues.",
+    reply=c.TransferTargetsReply,
+)
+def list_transfer_targets(principal: Principal, request: c.ListTransferTargets) -> dict[str, Any]:
+    agents, queues = service.transfer_targets(principal, request.interactionId)
+    names = {p.agent_id: p.name for p in directory.current().profiles.values()}
+    reply = c.TransferTargetsReply(
+        agents=[
+            c.TransferAgent(
+                agentId=a.agent_id,
+                name=names.get(a.agent_id, a.agent_id),
+                status=a.status,
+                displayedStatus=a.displayed_status,
+                activeInteractions=a.active_interactions,
+                capacity=a.capacity,
+            )
+            for a in agents
+        ],
+        queues=[
+            c.TransferQueue(queueId=q.queue_id, name=q.name, waiting=q.waiting, agentsRoutable=q.agents_routable)
+            for q in queues
+        ],
+    )
+    return reply.model_dump(mode="json")
+
+
+@action(
+    "listQueueStats",
+    c.ListQueueStats,
+    min_role=Role.SUPERVISOR,
+    summary="Every queue now: waiting, the longest wait, agents routable (the wallboard polls it).",
+    reply=c.QueueStatsReply,
+)
+def list_queue_stats(_principal: Principal, _request: c.ListQueueStats) -> dict[str, Any]:
+    stats = [
+        c.QueueStat(
+            queueId=q.queue_id,
+            name=q.name,
+            waiting=q.waiting,
+            longestWaitSeconds=q.longest_wait_seconds,
+            agentsRoutable=q.agents_routable,
+        )
+        for q in service.queue_stats()
+    ]
+    return c.QueueStatsReply(queues=stats).model_dump(mode="json")
+
+
+@action(
+    "watchInteraction",
+    c.WatchInteraction,
+    min_role=Role.SUPERVISOR,
+    summary="Hear a conversation live (interaction.message) as a supervisor of the agent's team, or an admin.",
+    reply=c.ConversationReply,
+)
+def watch_interaction(principal: Principal, request: c.WatchInteraction) -> dict[str, Any]:
+    service.watch(principal, request.interactionId, on=True)
+    return _conversation(principal, request.interactionId)
+
+
+@action(
+    "unwatchInteraction",
+    c.UnwatchInteraction,
+    min_role=Role.SUPERVISOR,
+    summary="Stop hearing a conversation live.",
+    reply=c.InteractionReply,
+)
+def unwatch_interaction(principal: Principal, request: c.UnwatchInteraction) -> dict[str, Any]:
+    return _interaction(service.watch(principal, request.interactionId, on=False))
 
 
 @action("getPerformance", c.GetPerformance, summary="Your performance today.", reply=c.PerformanceReply)

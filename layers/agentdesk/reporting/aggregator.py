@@ -20,6 +20,7 @@ from agentdesk.config import directory
 from agentdesk.events import parse_event
 from agentdesk.kernel.observability import logger
 from agentdesk.reporting import store
+from agentdesk.reporting.domain.interaction_metrics import DEFAULT_SLA_SECONDS, Facts
 from agentdesk.reporting.domain.metrics import ZoneOf, contributions
 
 DEFAULT_ZONE = "UTC"  # when the settings cannot be read
@@ -40,6 +41,21 @@ def batch_zones() -> ZoneOf:
     return zone_of
 
 
+def batch_facts() -> Facts:
+    """Agents' sites and queues' SLA thresholds, from the directory read at most once per batch."""
+    current = cache(directory.current)
+
+    def site_of(agent_id: str) -> str | None:
+        profile = current().profiles.get(agent_id)
+        return profile.site_id if profile else None
+
+    def sla_seconds(queue_id: str) -> int:
+        rules = current().queues.get(queue_id)
+        return rules.sla_target_seconds if rules else DEFAULT_SLA_SECONDS
+
+    return Facts(site_of=site_of, sla_seconds=sla_seconds)
+
+
 @dataclass
 class BatchOutcome:
     failed: set[str] = field(default_factory=set)  # Kinesis sequence numbers to deliver again
@@ -56,9 +72,10 @@ def _describe(error: Exception) -> str:
     return f"not a known event: {error}"
 
 
-def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None) -> BatchOutcome:
+def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None, facts: Facts | None = None) -> BatchOutcome:
     """Count the events of a batch of Kinesis records (Lambda's shape) once each."""
     zones = zone_of or batch_zones()
+    known = facts or batch_facts()
     outcome = BatchOutcome()
     counted: list[store.Counted] = []
     sequence_of: dict[str, str] = {}
@@ -86,7 +103,7 @@ def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None) -> B
                 logger.exception("could not keep a dead letter", extra={"sequence": sequence})
                 outcome.failed.add(sequence)
             continue
-        added = contributions(event, zones)
+        added = contributions(event, zones, known)
         if not added:
             outcome.ignored += 1
             continue

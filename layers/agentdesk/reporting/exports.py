@@ -45,14 +45,18 @@ PRELUDE = (
 )
 
 
-def connect(lake_dir: Path | None) -> Any:
-    """A DuckDB connection with `raw_events` over the lake files under `lake_dir` (dt=…/ folders)."""
+def connect(lake_dir: Path | None, sla_targets: dict[str, int] | None = None) -> Any:
+    """A DuckDB connection with `raw_events` over the lake files under `lake_dir` (dt=…/ folders) and
+    `queue_rules` (queue id → SLA threshold, seconds) that the queue reports read."""
     import duckdb  # imported here: only the exporter (and tests, benchmarks) load the engine
 
     con = duckdb.connect(config={"threads": 4})
     con.execute("SET TimeZone = 'UTC'")
     for statement in PRELUDE:
         con.execute(statement)
+    con.execute("CREATE TABLE queue_rules (queue_id VARCHAR, sla_target_seconds BIGINT)")
+    if sla_targets:
+        con.executemany("INSERT INTO queue_rules VALUES (?, ?)", sorted(sla_targets.items()))
     columns = duckdb_columns()
     files = sorted(lake_dir.glob("dt=*/*")) if lake_dir is not None else []
     if files:
@@ -105,7 +109,7 @@ def export_day(site_id: str | None, day: date, zone: str) -> ExportRun:
     with tempfile.TemporaryDirectory(prefix="agentdesk-export-") as scratch:
         root = Path(scratch)
         objects = lake.download_partitions(partitions(day, zone), root / "lake")
-        con = connect(root / "lake")
+        con = connect(root / "lake", sla_targets())
         out = root / "out"
         out.mkdir()
         rows: dict[str, int] = {}
@@ -137,6 +141,11 @@ def export_day(site_id: str | None, day: date, zone: str) -> ExportRun:
     lake.put_json(lake.run_key(day, site_id or NO_SITE_FILE), run.model_dump(mode="json"))
     logger.info("exported", extra={"siteId": site_id, "date": day.isoformat(), "rows": rows})
     return run
+
+
+def sla_targets() -> dict[str, int]:
+    """Each queue's SLA threshold (seconds) as the directory has it now."""
+    return {queue_id: rules.sla_target_seconds for queue_id, rules in directory.current().queues.items()}
 
 
 def zone_of(site_id: str | None) -> str:

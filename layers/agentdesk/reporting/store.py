@@ -1,7 +1,7 @@
-"""The reporting table: per-agent (later per-queue) daily sums, one guard per counted event, dead letters.
+"""The reporting table: per-agent and per-queue daily sums, one guard per counted event, dead letters.
 
-- `pk = day#<local date>`, `sk = agent#<id>`: the day's counters (ADDed) and labels (SET) — one query reads a
-  site's wallboard for the day.
+- `pk = day#<local date>`, `sk = agent#<id>` or `queue#<id>`: the day's counters (ADDed) and labels (SET) —
+  one query reads a site's wallboard for the day.
 - `pk = event#<eventId>`, `sk = counted`: written in the same transaction as the event's additions, on
   condition it does not exist yet, so an event redelivered (Kinesis retries, a replayed batch) adds nothing.
   It expires after `GUARD_SECONDS`, longer than the stream keeps a record.
@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from agentdesk.kernel import aws, clock
 from agentdesk.kernel.settings import get_settings
+from agentdesk.reporting.domain.interaction_metrics import QueueDay, queue_day
 from agentdesk.reporting.domain.metrics import AgentDay, Contribution, MetricKey, agent_day, merge
 
 MAX_ITEMS = 100  # TransactWriteItems' limit
@@ -200,6 +201,17 @@ def agent_days(day: date) -> list[AgentDay]:
         if sk.startswith("agent#"):
             values = {k: _plain(v) for k, v in item.items() if k not in ("pk", "sk")}
             found.append(agent_day(sk.removeprefix("agent#"), day, values))
+    return found
+
+
+def queue_days(day: date) -> list[QueueDay]:
+    """Every queue's metrics for a day (the default time zone's)."""
+    found = []
+    for item in _query(f"day#{day.isoformat()}"):
+        sk = item["sk"]["S"]
+        if sk.startswith("queue#"):
+            values = {k: _plain(v) for k, v in item.items() if k not in ("pk", "sk")}
+            found.append(queue_day(sk.removeprefix("queue#"), day, values))
     return found
 
 

@@ -15,6 +15,7 @@ import {
   PUSH,
   parseInteraction,
   parseMessage,
+  parseMessages,
 } from "../interactions/protocol";
 import { mergeMessages } from "../interactions/store";
 
@@ -191,6 +192,7 @@ export type ChatEvent =
   | { type: "assigned"; agentName: string | null }
   | { type: "ended" }
   | { type: "rated"; score: number; comment: string }
+  | { type: "caughtUp"; status: string; agentName: string | null; rated: { score: number; comment: string } | null; messages: MessageView[] }
   | { type: "connection"; state: ConnectionStatus["state"] }
   | { type: "error"; message: string | null };
 
@@ -227,6 +229,14 @@ export function reduceChat(state: ChatState, event: ChatEvent): ChatState {
       return state.phase === "ended" || state.phase === "rated" ? state : { ...state, phase: "ended", agentTypingUntil: 0 };
     case "rated":
       return { ...state, phase: "rated", rating: { score: event.score, comment: event.comment } };
+    case "caughtUp": {
+      // The server's word after a (re)connect: messages missed meanwhile, and where the chat is now.
+      let next = event.messages.reduce((current, message) => reduceChat(current, { type: "message", message }), state);
+      if (event.status === "active") next = reduceChat(next, { type: "assigned", agentName: event.agentName });
+      if (["wrap_up", "closed", "abandoned"].includes(event.status)) next = reduceChat(next, { type: "ended" });
+      if (event.rated !== null && next.phase !== "rated") next = reduceChat(next, { type: "rated", ...event.rated });
+      return next;
+    }
     case "connection":
       return state.connection === event.state ? state : { ...state, connection: event.state };
     case "error":
@@ -307,9 +317,31 @@ export class CustomerChat {
         const interaction = parseInteraction(push["interaction"]);
         if (interaction && ["wrap_up", "closed", "abandoned"].includes(interaction.status)) this.dispatch({ type: "ended" });
       }),
-      this.connection.onStatus((status) => this.dispatch({ type: "connection", state: status.state })),
+      this.connection.onStatus((status) => {
+        const connected = status.state === "connected" && this.state.connection !== "connected";
+        this.dispatch({ type: "connection", state: status.state });
+        if (connected) this.catchUp().catch(() => undefined);
+      }),
     );
     this.connection.start();
+  }
+
+  /** Read the chat as it is now (after a connect): what was missed while away is merged, in order, once. */
+  async catchUp(): Promise<void> {
+    const ack = await this.connection.request("getChat", {});
+    const view = isObject(ack.interaction) ? ack.interaction : null;
+    if (view === null || view["interactionId"] !== this.session.interactionId) return;
+    const rating = view["rating"];
+    this.dispatch({
+      type: "caughtUp",
+      status: typeof view["status"] === "string" ? view["status"] : "",
+      agentName: typeof view["agentName"] === "string" ? view["agentName"] : null,
+      rated:
+        isObject(rating) && typeof rating["score"] === "number"
+          ? { score: rating["score"], comment: typeof rating["comment"] === "string" ? rating["comment"] : "" }
+          : null,
+      messages: parseMessages(ack.messages).filter((message) => message.interactionId === this.session.interactionId),
+    });
   }
 
   stop(): void {

@@ -93,7 +93,7 @@ export interface InteractionView {
   version: number;
   /** Beyond the spec, read when present: the queue's disposition set (agents cannot read queues). */
   dispositionSetId: string | null;
-  /** Beyond the spec, read when present: the set's outcomes inline. */
+  /** The set's outcomes inline (`outcomes`, by category), when the server sends them. */
   dispositionOutcomes: OutcomesByCategory | null;
   /** Beyond the spec, read when present: the assigned agent's name (what a customer is shown). */
   agentName: string | null;
@@ -228,6 +228,8 @@ export interface CustomerActions {
   typing: { request: Record<string, never>; ack: Record<string, never> };
   endChat: { request: Record<string, never>; ack: { interaction?: unknown } };
   rate: { request: { score: number; comment?: string }; ack: Record<string, unknown> };
+  /** The chat as it is now and its messages so far: read after every (re)connect to catch up. */
+  getChat: { request: Record<string, never>; ack: { interaction: unknown; messages: unknown } };
 }
 
 export const PUSH = {
@@ -365,7 +367,7 @@ export function parseInteraction(value: unknown): InteractionView | null {
     rating: parseRating(value["rating"]),
     version: typeof version === "number" && Number.isFinite(version) ? version : 0,
     dispositionSetId: text(value["dispositionSetId"]) ?? (isObject(dispositionSet) ? text(dispositionSet["id"]) : null),
-    dispositionOutcomes: isObject(dispositionSet) ? parseOutcomes(dispositionSet["outcomes"]) : null,
+    dispositionOutcomes: isObject(dispositionSet) ? parseOutcomes(dispositionSet["outcomes"]) : parseOutcomes(value["outcomes"]),
     agentName: text(value["agentName"]),
   };
 }

@@ -195,7 +195,18 @@ function applyInteraction(state: InteractionsState, interaction: InteractionView
   if (conversation === undefined || !isCurrent(conversation.interaction, interaction)) return next;
   const left = leftThisAgent(conversation, interaction);
   if (left !== null) return removeConversation(next, id, left || undefined);
-  return withConversation(next, id, (c) => ({ ...c, interaction }));
+  return withConversation(next, id, (c) => ({ ...c, interaction: keepQueueRules(c.interaction, interaction) }));
+}
+
+/**
+ * Some views (pushes written without the queue's rules) carry no disposition set: keep the one already known
+ * while the interaction stays in the same queue, so the disposition form keeps its outcomes.
+ */
+function keepQueueRules(shown: InteractionView, incoming: InteractionView): InteractionView {
+  if (incoming.queueId !== shown.queueId) return incoming;
+  if (incoming.dispositionSetId !== null || incoming.dispositionOutcomes !== null) return incoming;
+  if (shown.dispositionSetId === null && shown.dispositionOutcomes === null) return incoming;
+  return { ...incoming, dispositionSetId: shown.dispositionSetId, dispositionOutcomes: shown.dispositionOutcomes };
 }
 
 function openConversation(state: InteractionsState, interaction: InteractionView, focus: boolean): InteractionsState {

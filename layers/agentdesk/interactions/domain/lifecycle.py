@@ -26,6 +26,8 @@ from agentdesk.interactions.domain.model import (
     Source,
     Status,
     Times,
+    Transfer,
+    TransferMode,
 )
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
 from agentdesk.kernel.timestamps import iso
@@ -290,14 +292,19 @@ def end(
     if interaction.status not in LIVE:
         raise _refuse(f"Interaction {interaction.interaction_id} has already ended ({interaction.status.value}).")
     at = _stamp(interaction, now)
-    common: dict[str, object] = {"ended_by": by, "end_reason": reason, "times": replace(interaction.times, ended_at=at)}
+    common: dict[str, object] = {
+        "ended_by": by,
+        "end_reason": reason,
+        "times": replace(interaction.times, ended_at=at),
+        "transfer": None,
+    }
     if interaction.status is not Status.ACTIVE:
         return _next(interaction, at, status=Status.ABANDONED, offer=None, **common)
     if interaction.dispositions_enabled:
         deadline = iso(datetime.fromisoformat(at) + timedelta(seconds=max(1, wrap_up_seconds)))
         return _next(interaction, at, status=Status.WRAP_UP, wrap_up_deadline=deadline, **common)
     times = replace(interaction.times, ended_at=at, wrap_up_ended_at=at)
-    return _next(interaction, at, status=Status.CLOSED, ended_by=by, end_reason=reason, times=times)
+    return _next(interaction, at, status=Status.CLOSED, ended_by=by, end_reason=reason, times=times, transfer=None)
 
 
 # --- dispositions ----------------------------------------------------------------------------------------
@@ -416,3 +423,173 @@ def handle_seconds(interaction: Interaction) -> float:
         return 0.0
     delta = datetime.fromisoformat(end_at) - datetime.fromisoformat(times.answered_at)
     return round(max(0.0, delta.total_seconds()), 3)
+
+
+# --- transfers -------------------------------------------------------------------------------------------
+
+
+def _transferable(interaction: Interaction, agent_id: str) -> None:
+    """The agent on an active interaction, with no transfer waiting, may hand it on."""
+    _own(interaction, agent_id, (Status.ACTIVE,))
+    if interaction.transfer is not None:
+        raise _refuse(f"Interaction {interaction.interaction_id} already has a transfer waiting; confirm or cancel it.")
+
+
+def _with_note(interaction: Interaction, agent_id: str, note_id: str, note: str | None, at: str) -> tuple[Note, ...]:
+    if not note or not note.strip():
+        return interaction.notes
+    return (*interaction.notes, Note(note_id, check_text(note, "note", MAX_NOTE), agent_id, at))
+
+
+def check_transfer_target(interaction: Interaction, *, agent_id: str, target_id: str) -> None:
+    """A transfer goes to another agent than the one on it."""
+    _transferable(interaction, agent_id)
+    if target_id == agent_id:
+        raise AgentDeskError(ErrorCode.BAD_REQUEST, "to: the interaction is with you already.", "to")
+
+
+def transfer_to_queue(
+    interaction: Interaction,
+    *,
+    agent_id: str,
+    queue_id: str,
+    queue_name: str,
+    skill_id: str | None,
+    dispositions_enabled: bool,
+    note_id: str,
+    note: str | None,
+    now: datetime,
+) -> Interaction:
+    """Blind, to a queue: the interaction leaves the agent and waits in that queue with the place it had
+    (its `queuedAt`: served oldest first), the agent routed to last; `transferredAt` records the hand-over."""
+    _transferable(interaction, agent_id)
+    at = _stamp(interaction, now)
+    declined = (*[a for a in interaction.declined_by if a != agent_id], agent_id)[-20:]
+    return _next(
+        interaction,
+        at,
+        status=Status.QUEUED,
+        agent_id=None,
+        agent_name=None,
+        queue_id=queue_id,
+        queue_name=queue_name,
+        skill_id=skill_id,
+        dispositions_enabled=dispositions_enabled,
+        declined_by=declined,
+        notes=_with_note(interaction, agent_id, note_id, note, at),
+        times=replace(interaction.times, offered_at=None, transferred_at=at),
+    )
+
+
+def transfer_to_agent(
+    interaction: Interaction,
+    *,
+    agent_id: str,
+    target_id: str,
+    target_name: str,
+    offer_id: str,
+    timeout_seconds: int,
+    auto_answer: bool,
+    note_id: str,
+    note: str | None,
+    now: datetime,
+) -> Interaction:
+    """Blind, to an agent: offered to them at once (or, answering automatically, with them); a reject or an
+    expired offer puts it back in its queue."""
+    check_transfer_target(interaction, agent_id=agent_id, target_id=target_id)
+    at = _stamp(interaction, now)
+    notes = _with_note(interaction, agent_id, note_id, note, at)
+    times = replace(interaction.times, offered_at=at, transferred_at=at)
+    if auto_answer:
+        return _next(interaction, at, agent_id=target_id, agent_name=target_name, notes=notes, times=times)
+    expires = iso(datetime.fromisoformat(at) + timedelta(seconds=max(1, timeout_seconds)))
+    return _next(
+        interaction,
+        at,
+        status=Status.OFFERED,
+        agent_id=target_id,
+        agent_name=target_name,
+        offer=Offer(offer_id, target_id, at, expires, auto_answer=False),
+        notes=notes,
+        times=times,
+    )
+
+
+def request_transfer(
+    interaction: Interaction,
+    *,
+    agent_id: str,
+    to_kind: str,
+    to_id: str,
+    target_id: str,
+    note: str | None,
+    now: datetime,
+) -> Interaction:
+    """Attended: the target (an agent named, or the one a queue's transfer reached) is consulted while the
+    agent stays on it, until the agent confirms or cancels."""
+    check_transfer_target(interaction, agent_id=agent_id, target_id=target_id)
+    if note is not None and note.strip():
+        check_text(note, "note", MAX_NOTE)
+    at = _stamp(interaction, now)
+    transfer = Transfer(TransferMode.ATTENDED, to_kind, to_id, agent_id, target_id, at, (note or "").strip() or None)
+    return _next(interaction, at, transfer=transfer)
+
+
+def _pending(interaction: Interaction, agent_id: str) -> Transfer:
+    _own(interaction, agent_id, (Status.ACTIVE,))
+    if interaction.transfer is None:
+        raise _refuse(f"Interaction {interaction.interaction_id} has no transfer waiting.")
+    return interaction.transfer
+
+
+def confirm_transfer(
+    interaction: Interaction,
+    *,
+    agent_id: str,
+    target_name: str,
+    note_id: str,
+    now: datetime,
+    queue: tuple[str, str, str | None, bool] | None = None,
+) -> Interaction:
+    """The agent hands the interaction over to the consulted agent (and, for a queue's transfer, into that
+    queue: `queue` = id, name, skill, dispositions on); the transfer's note joins the notes."""
+    pending = _pending(interaction, agent_id)
+    at = _stamp(interaction, now)
+    changes: dict[str, object] = {}
+    if queue is not None:
+        changes = {"queue_id": queue[0], "queue_name": queue[1], "skill_id": queue[2], "dispositions_enabled": queue[3]}
+    return _next(
+        interaction,
+        at,
+        agent_id=pending.target_agent_id,
+        agent_name=target_name,
+        transfer=None,
+        notes=_with_note(interaction, agent_id, note_id, pending.note, at),
+        times=replace(interaction.times, transferred_at=at),
+        **changes,
+    )
+
+
+def cancel_transfer(interaction: Interaction, *, agent_id: str, now: datetime) -> Interaction:
+    """The agent withdraws the waiting transfer and keeps the interaction."""
+    _pending(interaction, agent_id)
+    return _next(interaction, _stamp(interaction, now), transfer=None)
+
+
+# --- supervisors -----------------------------------------------------------------------------------------
+
+MAX_WATCHERS = 20
+
+
+def watch(interaction: Interaction, *, supervisor_id: str, on: bool, now: datetime) -> Interaction:
+    """A supervisor starts (or stops) hearing the conversation live; unchanged when so already."""
+    if on == (supervisor_id in interaction.watchers):
+        return interaction
+    if on and interaction.status not in LIVE:
+        raise _refuse(f"Interaction {interaction.interaction_id} has ended ({interaction.status.value}).")
+    if on and len(interaction.watchers) >= MAX_WATCHERS:
+        raise _refuse(f"At most {MAX_WATCHERS} people watch one conversation.")
+    watchers = (
+        (*interaction.watchers, supervisor_id) if on else tuple(w for w in interaction.watchers if w != supervisor_id)
+    )
+    return _next(interaction, _stamp(interaction, now), watchers=watchers)

@@ -117,6 +117,49 @@ class Offer:
         )
 
 
+class TransferMode(StrEnum):
+    BLIND = "blind"
+    ATTENDED = "attended"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """An attended transfer waiting for the agent on it to confirm or cancel: `target_agent_id` (the agent
+    named, or the one a queue's transfer reached) holds one of their slots meanwhile. `to_kind` is `agent`
+    or `queue`, `to_id` the one named."""
+
+    mode: TransferMode
+    to_kind: str
+    to_id: str
+    from_agent_id: str
+    target_agent_id: str
+    requested_at: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode.value,
+            "toKind": self.to_kind,
+            "toId": self.to_id,
+            "fromAgentId": self.from_agent_id,
+            "targetAgentId": self.target_agent_id,
+            "requestedAt": self.requested_at,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Transfer:
+        return cls(
+            TransferMode(str(data["mode"])),
+            str(data["toKind"]),
+            str(data["toId"]),
+            str(data["fromAgentId"]),
+            str(data["targetAgentId"]),
+            str(data["requestedAt"]),
+            _opt(data.get("note")),
+        )
+
+
 @dataclass(frozen=True)
 class Disposition:
     category: Category
@@ -168,6 +211,7 @@ class Times:
     first_agent_reply_at: str | None = None
     ended_at: str | None = None
     wrap_up_ended_at: str | None = None
+    transferred_at: str | None = None  # the last hand-over to another agent or queue
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +221,7 @@ class Times:
             "firstAgentReplyAt": self.first_agent_reply_at,
             "endedAt": self.ended_at,
             "wrapUpEndedAt": self.wrap_up_ended_at,
+            "transferredAt": self.transferred_at,
         }
 
     @classmethod
@@ -188,6 +233,7 @@ class Times:
             _opt(data.get("firstAgentReplyAt")),
             _opt(data.get("endedAt")),
             _opt(data.get("wrapUpEndedAt")),
+            _opt(data.get("transferredAt")),
         )
 
 
@@ -282,6 +328,8 @@ class Interaction:
     ended_by: Party | None = None
     end_reason: str | None = None
     updated_at: str = ""
+    transfer: Transfer | None = None
+    watchers: tuple[str, ...] = ()  # supervisors hearing the conversation live
 
     def __post_init__(self) -> None:
         problem = invariant_problem(self)
@@ -321,6 +369,8 @@ class Interaction:
             "endedBy": self.ended_by.value if self.ended_by else None,
             "endReason": self.end_reason,
             "updatedAt": self.updated_at,
+            "transfer": self.transfer.to_dict() if self.transfer else None,
+            "watchers": list(self.watchers),
         }
 
     @classmethod
@@ -352,6 +402,8 @@ class Interaction:
             ended_by=Party(str(data["endedBy"])) if data.get("endedBy") else None,
             end_reason=_opt(data.get("endReason")),
             updated_at=str(data.get("updatedAt") or data["times"]["queuedAt"]),
+            transfer=Transfer.from_dict(data["transfer"]) if data.get("transfer") else None,
+            watchers=tuple(str(w) for w in data.get("watchers") or ()),
         )
 
 
@@ -381,6 +433,11 @@ def invariant_problem(interaction: Interaction) -> str | None:
         ),
         ((status is Status.WRAP_UP) == (interaction.wrap_up_deadline is not None), "a wrap-up has its deadline"),
         (status in LIVE or interaction.times.ended_at is not None, "an ended interaction has its end time"),
+        (interaction.transfer is None or status is Status.ACTIVE, "a transfer waits only on an active interaction"),
+        (
+            interaction.transfer is None or interaction.transfer.target_agent_id != interaction.agent_id,
+            "a transfer goes to another agent",
+        ),
     )
     return next((problem for ok, problem in checks if not ok), None)
 

@@ -115,6 +115,19 @@ def pushes_for(event: Event, supervisors: Iterable[str] = ()) -> list[Push]:
     ):
         updated = chat.InteractionUpdated(type="interaction.updated", interaction=event.data.interaction)
         return _to_agent(event.data.interaction.agentId, updated)
+    if isinstance(
+        event,
+        interaction_events.InteractionTransferRequested
+        | interaction_events.InteractionTransferred
+        | interaction_events.InteractionTransferCancelled,
+    ):
+        # The agent who had it and the agent consulted; a transfer that reached an agent also writes the
+        # offer or the assignment, which push to that agent (and the customer) as always.
+        updated = chat.InteractionUpdated(type="interaction.updated", interaction=event.data.interaction)
+        told = {event.data.fromAgentId}
+        if not isinstance(event, interaction_events.InteractionTransferred) and event.data.targetAgentId:
+            told.add(event.data.targetAgentId)
+        return [Push(_json(updated), frozenset(told))]
     if isinstance(event, interaction_events.InteractionQueued | interaction_events.InteractionMessageSent):
         return []
     planned = push_for(event, supervisors)

@@ -29,6 +29,37 @@ RAW_EVENT: Mapping[str, FieldType] = {
         "configuration": {"name": "string", "teamId": "string", "siteId": "string"},
         "kind": "string",
         "id": "string",
+        # the interaction events (interactions/events.py): the interaction after the change, and their own fields
+        "interaction": {
+            "interactionId": "string",
+            "channel": "string",
+            "status": "string",
+            "queueId": "string",
+            "queueName": "string",
+            "agentId": "string",
+            "agentName": "string",
+            "disposition": {
+                "category": "string",
+                "outcome": "string",
+                "source": "string",
+                "complete": "boolean",
+                "submittedAt": "string",
+            },
+            "times": {
+                "queuedAt": "string",
+                "offeredAt": "string",
+                "answeredAt": "string",
+                "firstAgentReplyAt": "string",
+                "endedAt": "string",
+                "wrapUpEndedAt": "string",
+            },
+        },
+        "message": {"seq": "int", "from": "string", "sentAt": "string"},
+        "source": "string",
+        "complete": "boolean",
+        "score": "int",
+        "comment": "string",
+        "endedBy": "string",
     },
 }
 # `data.change` is an object in agent.state.changed and a word in config.changed, so it is read as text (both

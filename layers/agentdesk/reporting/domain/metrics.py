@@ -6,8 +6,8 @@ sessions it opens or closes. So contributions commute: adding them in any order 
 the only thing a consumer must ensure is that each event is added once (the store guards on `eventId`).
 Durations are whole milliseconds, so the sums are exact in any order.
 
-A new event type plugs in with a contributor in `CONTRIBUTORS` (interaction events will add per-agent
-interaction counters and per-queue metrics under their own `MetricKey` scope).
+A new event type plugs in with a contributor in `CONTRIBUTORS`. The interaction events add per-agent
+interaction counters and per-queue metrics under the `queue` scope of `MetricKey` (interaction_metrics.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,13 @@ from typing import Any
 from agentdesk.agents.events import AgentStateChanged, SessionClosed, SessionOpened
 from agentdesk.events import Event
 from agentdesk.reporting.domain.days import local_date, parse_time, split_by_local_day
+from agentdesk.reporting.domain.interaction_metrics import (
+    Facts,
+    InteractionTotals,
+    event_day,
+    interaction_counters,
+    interaction_totals,
+)
 
 STATUSES = ("Available", "Busy", "Away")
 
@@ -54,7 +61,7 @@ def logoffs(kind: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class MetricKey:
-    """Whose metrics, for which site-local day: scope `agent` now; `queue` when interaction events land."""
+    """Whose metrics, for which local day: scope `agent` (the site's day) or `queue` (the default zone's day)."""
 
     scope: str
     subject: str
@@ -75,7 +82,7 @@ class Contribution:
 
 
 ZoneOf = Callable[[str | None], str]  # site id (None: no site) -> IANA time zone
-Contributor = Callable[[Any, ZoneOf], list[Contribution]]
+Contributor = Callable[[Any, ZoneOf, Facts], list[Contribution]]
 
 
 class _Contributions:
@@ -95,7 +102,7 @@ class _Contributions:
         return [c for _day, c in sorted(self.by_day.items()) if c.counters]
 
 
-def agent_state_changed(event: AgentStateChanged, zone_of: ZoneOf) -> list[Contribution]:
+def agent_state_changed(event: AgentStateChanged, zone_of: ZoneOf, _facts: Facts | None = None) -> list[Contribution]:
     data = event.data
     site_id = data.configuration.siteId if data.configuration else None
     zone = zone_of(site_id)
@@ -131,13 +138,48 @@ def agent_state_changed(event: AgentStateChanged, zone_of: ZoneOf) -> list[Contr
     return out.result()
 
 
-# Event type -> what it adds. Types without a contributor (agent.heartbeat, config.changed) add nothing.
-CONTRIBUTORS: dict[str, Contributor] = {"agent.state.changed": agent_state_changed}
+def interaction_event(event: Any, zone_of: ZoneOf, facts: Facts) -> list[Contribution]:
+    """An interaction event's additions to its agent's day and its queue's day (interaction_metrics.py)."""
+    agent_counters, queue_counters = interaction_counters(event, facts)
+    view = event.data.interaction
+    out: list[Contribution] = []
+    agent_id = event.agentId or view.agentId
+    if agent_counters and agent_id:
+        site_id = facts.site_of(agent_id)
+        zone = zone_of(site_id)
+        labels: dict[str, str | bool] = {"siteId": site_id or "", "timeZone": zone}
+        if view.agentName:
+            labels["agentName"] = view.agentName
+        out.append(Contribution(MetricKey("agent", agent_id, event_day(event, zone)), agent_counters, labels))
+    if queue_counters:
+        zone = zone_of(None)
+        labels = {"queueName": view.queueName, "timeZone": zone}
+        out.append(Contribution(MetricKey("queue", view.queueId, event_day(event, zone)), queue_counters, labels))
+    return out
 
 
-def contributions(event: Event, zone_of: ZoneOf) -> list[Contribution]:
+INTERACTION_TYPES = (
+    "interaction.queued",
+    "interaction.assigned",
+    "interaction.abandoned",
+    "interaction.ended",
+    "interaction.closed",
+    "interaction.disposition.submitted",
+    "interaction.disposition.completed",
+    "interaction.rated",
+)
+
+# Event type -> what it adds. Types without a contributor (agent.heartbeat, config.changed, messages, notes,
+# offers...) add nothing.
+CONTRIBUTORS: dict[str, Contributor] = {
+    "agent.state.changed": agent_state_changed,
+    **dict.fromkeys(INTERACTION_TYPES, interaction_event),
+}
+
+
+def contributions(event: Event, zone_of: ZoneOf, facts: Facts | None = None) -> list[Contribution]:
     contributor = CONTRIBUTORS.get(event.type)
-    return contributor(event, zone_of) if contributor else []
+    return contributor(event, zone_of, facts or Facts()) if contributor else []
 
 
 def merge(items: Iterable[Contribution]) -> dict[MetricKey, Contribution]:
@@ -174,6 +216,7 @@ class AgentDay:
     pauses: list[PauseTotal]
     logins: int
     logoffs: dict[str, int]
+    interactions: InteractionTotals = field(default_factory=InteractionTotals)
 
     @property
     def productive_pause_seconds(self) -> float:
@@ -213,4 +256,5 @@ def agent_day(agent_id: str, day: date, values: Mapping[str, Any]) -> AgentDay:
         pauses=pauses,
         logins=number(LOGINS),
         logoffs={kind: number(logoffs(kind)) for kind in kinds},
+        interactions=interaction_totals(values),
     )

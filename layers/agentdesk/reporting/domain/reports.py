@@ -29,6 +29,13 @@ class Report:
     title: str
     description: str
     columns: tuple[Column, ...]
+    # The SQL: these files of sql/ in order, then sql/<name>.sql
+    head: tuple[str, ...] = ("common",)
+
+    @property
+    def per_agent(self) -> bool:
+        """Rows about agents (an agent_id column): a supervisor sees only their teams' rows."""
+        return "agent_id" in self.column_names
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -43,7 +50,7 @@ _CODE = Column("pause_code", VARCHAR, "The pause (aux) code id; empty when not p
 _LABEL = Column("pause_label", VARCHAR, "The pause code's label")
 _PRODUCTIVE = Column("productive", BOOLEAN, "Whether the pause code counts as productive (Wrap-up does)")
 
-REPORTS: tuple[Report, ...] = (
+_AGENT_STATE_REPORTS: tuple[Report, ...] = (
     Report(
         "time_attendance",
         "Time & attendance",
@@ -120,6 +127,133 @@ REPORTS: tuple[Report, ...] = (
 )
 
 
+_INTERACTIONS = ("common", "interactions")
+_INTERACTION = Column("interaction_id", VARCHAR, "The interaction")
+_QUEUE = Column("queue_id", VARCHAR, "The queue")
+_QUEUE_NAME = Column("queue_name", VARCHAR, "The queue's name at the event")
+_IX_AGENT_NAME = Column("agent_name", VARCHAR, "The agent's name on the interaction")
+_IX_SITE = Column("site_id", VARCHAR, "The agent's site (from their latest agent.state.changed; empty: no site)")
+
+
+def _queue_columns(hourly: bool) -> tuple[Column, ...]:
+    hour = (Column("hour", BIGINT, "Hours since the local midnight (0-23; 22 or 24 on clock-change days)"),)
+    return (
+        Column("local_date", DATE, "The day in the workspace's default time zone (queues belong to no site)"),
+        _QUEUE,
+        *(hour if hourly else ()),
+        _QUEUE_NAME,
+        Column("sla_target_seconds", BIGINT, "The queue's SLA threshold at export time (answer within this)"),
+        Column("offered", BIGINT, "Interactions queued (interaction.queued)"),
+        Column("answered", BIGINT, "Interactions an agent answered (interaction.assigned)"),
+        Column("abandoned", BIGINT, "Interactions the customer left before an answer (interaction.abandoned)"),
+        Column("answered_within_sla", BIGINT, "Answered with a wait up to the threshold"),
+        Column("service_level_percent", DOUBLE, "100 * answered_within_sla / answered; empty when none answered"),
+        Column("average_wait_seconds", DOUBLE, "Average queuedAt -> answeredAt of the answered ones"),
+        Column("longest_wait_seconds", DOUBLE, "Longest wait of the answered ones"),
+        Column("average_abandoned_wait_seconds", DOUBLE, "Average queuedAt -> the customer leaving"),
+        Column("ratings", BIGINT, "CSAT ratings given"),
+        Column("average_score", DOUBLE, "Their average score (1-5)"),
+    )
+
+
+REPORTS: tuple[Report, ...] = (
+    *_AGENT_STATE_REPORTS,
+    Report(
+        "dispositions",
+        "Dispositions and outcomes",
+        "One row per disposition written on the day: by the agent (source agent) or by the system when wrap-up "
+        "ran out (source timeout, complete false, Unsure / No agent submission), and each later completion by "
+        "the agent (event completed). Rows of the site's agents.",
+        (
+            _LOCAL_DATE,
+            _IX_SITE,
+            _INTERACTION,
+            _AGENT,
+            _IX_AGENT_NAME,
+            _QUEUE,
+            _QUEUE_NAME,
+            Column("channel", VARCHAR, "chat, voice, email or task"),
+            Column("event", VARCHAR, "submitted or completed"),
+            Column("category", VARCHAR, "Success, Unsure or Fail"),
+            Column("outcome", VARCHAR, "The outcome picked (the disposition set's)"),
+            Column("source", VARCHAR, "agent, or timeout (written by the system)"),
+            Column("complete", BOOLEAN, "false: automatic or incomplete; the agent may complete it later"),
+            Column("queued_at", VARCHAR, "Queued, UTC ISO-8601"),
+            Column("answered_at", VARCHAR, "Answered by the agent, UTC ISO-8601"),
+            Column("ended_at", VARCHAR, "The conversation ended, UTC ISO-8601"),
+            Column("submitted_at", VARCHAR, "This disposition was written, UTC ISO-8601"),
+            Column("handle_seconds", DOUBLE, "answered_at -> ended_at"),
+            Column("wrap_up_seconds", DOUBLE, "ended_at -> the end of wrap-up (or submitted_at)"),
+            Column("event_id", VARCHAR, "The event that wrote it (its eventId)"),
+        ),
+        _INTERACTIONS,
+    ),
+    Report(
+        "queue_service_level",
+        "Queue service level",
+        "One row per queue with interactions on the day: offered, answered, abandoned, service level (% answered "
+        "within the queue's SLA threshold), waits and CSAT. Queues belong to no site: the rows are in the no-site "
+        "file, in the workspace's default time zone (site files have none).",
+        _queue_columns(False),
+        _INTERACTIONS,
+    ),
+    Report(
+        "queue_service_level_hourly",
+        "Queue service level per hour",
+        "As queue_service_level, per hour of the day (counted in the hour each event happened).",
+        _queue_columns(True),
+        _INTERACTIONS,
+    ),
+    Report(
+        "csat",
+        "CSAT",
+        "One row per rating (1-5) customers gave on the day to interactions of the site's agents; 4 and 5 count "
+        "as satisfied.",
+        (
+            _LOCAL_DATE,
+            _IX_SITE,
+            _INTERACTION,
+            _AGENT,
+            _IX_AGENT_NAME,
+            _QUEUE,
+            _QUEUE_NAME,
+            Column("score", BIGINT, "1 (worst) to 5 (best)"),
+            Column("satisfied", BOOLEAN, "score >= 4"),
+            Column("comment", VARCHAR, "The customer's comment"),
+            Column("ended_at", VARCHAR, "The conversation ended, UTC ISO-8601"),
+            Column("rated_at", VARCHAR, "Rated, UTC ISO-8601"),
+        ),
+        _INTERACTIONS,
+    ),
+    Report(
+        "response_times",
+        "Response times",
+        "One row per interaction the site's agents answered that ended on the day: the first response (answered "
+        "-> the agent's first reply) and the responses to the customer (from the first of a run of customer "
+        "messages to the agent's next message), from the day's messages.",
+        (
+            _LOCAL_DATE,
+            _IX_SITE,
+            _INTERACTION,
+            _AGENT,
+            _IX_AGENT_NAME,
+            _QUEUE,
+            _QUEUE_NAME,
+            Column("answered_at", VARCHAR, "Answered, UTC ISO-8601"),
+            Column("first_agent_reply_at", VARCHAR, "The agent's first message, UTC ISO-8601; empty: none"),
+            Column("ended_at", VARCHAR, "Ended, UTC ISO-8601"),
+            Column("first_response_seconds", DOUBLE, "answered_at -> first_agent_reply_at"),
+            Column("customer_messages", BIGINT, "Messages from the customer"),
+            Column("agent_messages", BIGINT, "Messages from the agent"),
+            Column("responses", BIGINT, "Runs of customer messages the agent answered"),
+            Column("average_response_seconds", DOUBLE, "Average time to answer a run of customer messages"),
+            Column("longest_response_seconds", DOUBLE, "The longest of those"),
+        ),
+        _INTERACTIONS,
+    ),
+)
+
+
 def report(name: str) -> Report:
     for candidate in REPORTS:
         if candidate.name == name:
@@ -180,7 +314,8 @@ def markdown() -> str:
             item.description,
             "",
             f"Files: `{export_key(item.name, date(2025, 1, 31), 'london', 'parquet')}` and `.csv`; "
-            f"SQL: `layers/agentdesk/reporting/sql/{item.name}.sql`.",
+            f"SQL: {' + '.join(f'`sql/{part}.sql`' for part in (*item.head, item.name))} "
+            "(under `layers/agentdesk/reporting/`).",
             "",
             "| column | type | meaning |",
             "|---|---|---|",
