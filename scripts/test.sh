@@ -20,11 +20,12 @@ echo "==> web unit tests"
 
 mkdir -p test-results
 status=0
-# Integration tests run in two processes: moto's backends are process-global, and the in-process local
+# Integration tests run as two invocations: moto's backends are process-global, and the in-process local
 # stack must not share them with the tests that use mock_aws.
 for kind in unit integration integration-stack infra e2e; do
   case $kind in
-    integration) args=(tests/integration -m "not local_stack") ;;
+    # Two processes, a test file each at a time: each has its own in-process moto.
+    integration) args=(tests/integration -m "not local_stack" -n 2 --dist loadfile) ;;
     integration-stack) args=(tests/integration -m local_stack) ;;
     *) args=("tests/$kind") ;;
   esac
