@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import gzip
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from agentdesk.reporting.lake import RAW_EVENTS_PREFIX, raw_event_key
-from infra.local import moto_tuning
-from infra.local.pollers import SAFETY_READ_SECONDS, Writes
+from infra.local.pollers import SAFETY_READ_SECONDS, ShardReaders
 
 log = logging.getLogger("agentdesk.local.lake")
 
@@ -52,50 +49,29 @@ def write_records(s3: Any, bucket: str, stream: str, shard: str, records: list[L
     return keys
 
 
-class LakeForwarder:
+class LakeForwarder(ShardReaders):
     """Reads every shard of the event stream from its start and writes what it reads to the lake."""
 
     def __init__(self, client: Callable[[str], Any], stream: str, bucket: str) -> None:
+        super().__init__()
         self._client = client
         self.stream = stream
         self.bucket = bucket
-        self.writes = Writes()
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._remove_listener: Callable[[], None] | None = None
         self._read_up_to: dict[str, int | None] = {}
         self.objects = 0
         self.records = 0
 
     def start(self) -> None:
-        self._remove_listener = moto_tuning.on_write(self.writes.written)
+        self._listen()
         kinesis = self._client("kinesis")
         for shard in kinesis.list_shards(StreamName=self.stream)["Shards"]:
             shard_id = shard["ShardId"]
             self._read_up_to[shard_id] = None
-            thread = threading.Thread(target=self._run, args=(shard_id,), name="lake-forwarder", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._read(self._run, (shard_id,), "lake-forwarder")
 
     def idle(self) -> bool:
         count = self.writes.count(("kinesis", self.stream))
         return all(read == count for read in self._read_up_to.values())
-
-    def wait_idle(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while not self.idle():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.005)
-        return True
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.writes.wake_all()
-        if self._remove_listener is not None:
-            self._remove_listener()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
     def _run(self, shard: str) -> None:
         source = ("kinesis", self.stream)

@@ -93,16 +93,52 @@ class Writes:
                 condition.notify_all()
 
 
-class Poller:
+class ShardReaders:
+    """Threads that read stream shards, each woken by the local AWS's notice of a write to its source. A
+    subclass starts its readers with `_read` and says in `idle` when every shard has been read to its end."""
+
+    def __init__(self) -> None:
+        self.writes = Writes()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._remove_listener: Callable[[], None] | None = None
+
+    def _listen(self) -> None:
+        self._remove_listener = moto_tuning.on_write(self.writes.written)
+
+    def _read(self, target: Callable[..., None], args: tuple[Any, ...], name: str) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def idle(self) -> bool:
+        raise NotImplementedError
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every shard has been read to its end (nothing waits for a consumer)."""
+        deadline = time.monotonic() + timeout
+        while not self.idle():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.writes.wake_all()
+        if self._remove_listener is not None:
+            self._remove_listener()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+class Poller(ShardReaders):
     def __init__(self, runtime: LambdaRuntime, client: Callable[[str], Any], region: str) -> None:
+        super().__init__()
         self.runtime = runtime
         self.region = region
         self._make_client = client
         self._clients: dict[str, Any] = {}
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.writes = Writes()
-        self._remove_listener: Callable[[], None] | None = None
         # per reader: the source's write count it has read up to, or None while it has records in hand
         self._read_up_to: dict[str, tuple[Source, int | None]] = {}
         self.delivered: dict[str, int] = {}
@@ -133,39 +169,18 @@ class Poller:
         self.start_mappings(self.mappings(tables, streams))
 
     def start_mappings(self, mappings: list[Mapping]) -> None:
-        self._remove_listener = moto_tuning.on_write(self.writes.written)
+        self._listen()
         for mapping in mappings:
             for shard in self._shards(mapping):
                 reader = f"{mapping.function.name}:{shard}"
                 self._read_up_to[reader] = (mapping.source, None)
-                thread = threading.Thread(
-                    target=self._run, args=(mapping, shard, reader), name=f"poll-{mapping.function.name}", daemon=True
-                )
-                thread.start()
-                self._threads.append(thread)
+                self._read(self._run, (mapping, shard, reader), f"poll-{mapping.function.name}")
 
     def idle(self) -> bool:
         """True when every reader has read its shard up to the last write reported for it."""
         return all(
             read is not None and read == self.writes.count(source) for source, read in list(self._read_up_to.values())
         )
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until every shard has been read to its end (nothing waits for a consumer)."""
-        deadline = time.monotonic() + timeout
-        while not self.idle():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.005)
-        return True
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.writes.wake_all()
-        if self._remove_listener is not None:
-            self._remove_listener()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
     def _shards(self, mapping: Mapping) -> list[str]:
         if mapping.kind == "dynamodb":
