@@ -3,7 +3,7 @@ PORT ?= 8080
 AWS_PORT ?= 4566
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: setup dev test lint format bench bench-interactions simulate synth web
+.PHONY: setup dev test lint format bench bench-interactions races simulate synth web
 
 setup:
 	scripts/setup.sh
@@ -32,6 +32,12 @@ bench:
 
 bench-interactions:
 	.venv/bin/python -m bench interactions
+
+# The chat race tests at full scale: 200 agents and 2,000 chats at once, 1,000 submit-versus-timeout races
+# (the suite runs them at 20, 200 and 120). Takes a long while; prints each test's duration.
+races:
+	RACE_AGENTS=200 RACE_CHATS=2000 RACE_DISPOSITIONS=1000 .venv/bin/python -m pytest -q \
+		--durations=0 tests/integration/test_interactions_races.py
 
 # Customer chats and simulated agents against the running local stack (`make dev`); SIMFLAGS adds options
 # (e.g. SIMFLAGS="--isolated --agents 20", or "--start-stack" for a stack of its own): see scripts/simulate.py.

@@ -7,6 +7,7 @@ Usage:
     python -m bench local-stack [flags]      # only bench/local_stack.py (`python -m infra.local` as a subprocess)
     python -m bench interactions [flags]     # only bench/interactions.py (chats: offers, messages, routing)
     python -m bench reporting [flags]        # only bench/reporting.py (aggregator events/s, export time)
+    python -m bench routing [flags]          # only bench/routing.py (routing decision time, 100-10,000 agents)
     python -m bench --runs 1 --commands 60   # flags without a name go to agent-state, as before; then local-stack
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-BENCHES = ("agent-state", "local-stack", "interactions", "reporting")
+BENCHES = ("agent-state", "local-stack", "interactions", "reporting", "routing")
 
 
 def run(name: str, argv: list[str]) -> None:
@@ -26,6 +27,10 @@ def run(name: str, argv: list[str]) -> None:
         from bench import reporting
 
         reporting.main(argv)
+    elif name == "routing":
+        from bench import routing
+
+        routing.main(argv)
     elif name == "interactions":
         from bench import interactions
 

@@ -11,8 +11,9 @@ the WebSocket, logged in and set Available. Customers open chats with `POST /api
 queue, each from its own address (X-Forwarded-For), as the traffic simulator (scripts/simulate.py) does. In
 order:
 
-1. Open -> offer: `--offers` chats opened one at a time; from sending the POST to the `interaction.offered`
-   push on the agent's connection (and to the 201). Nobody accepts yet.
+1. Open -> offer: `--offers` chats opened one at a time, each once the stack is quiet again (in process: its
+   stream consumers idle; `--subprocess`: `--offer-gap` seconds after the last offer); from sending the POST
+   to the `interaction.offered` push on the agent's connection (and to the 201). Nobody accepts yet.
 2. Accept: every offer accepted, one at a time (ack time).
 3. Messages: `--chats` of those customers connect (`websocketUrl?token=`); `--messages` customer messages in turn
    over them, one in flight at a time: from sending `sendMessage` to the agent's `interaction.message` push (and
@@ -21,6 +22,9 @@ order:
 5. Routing throughput: `--burst` chats opened at once (`--concurrency` POSTs in flight); agents accept each
    offer as it arrives. Routed per second = chats / (first POST sent -> last offer pushed); the same to the last
    accept. Then ended and dispositioned.
+6. Routing a backlog: every agent goes Away, `--backlog` chats open and wait, then every agent goes Available
+   at once. Routed per second = chats / (first `setStatus Available` sent -> last offer pushed): the router's
+   own pace, without the POSTs that queue the chats.
 
 In-process (the default), every botocore call of the process is counted by operation (the handlers, the
 stream consumers and the local AWS's own clients) between the phases, after the stream consumers have caught
@@ -109,6 +113,7 @@ class Target:
     url: str
     calls: Calls | None = None
     wait_idle: Callable[[], bool] | None = None
+    cpu: Callable[[], dict[str, float]] | None = None  # CPU seconds spent so far by each function (in process)
 
     async def settle(self) -> None:
         """Until the stream consumers have read everything written so far (in process), else a short pause."""
@@ -285,6 +290,11 @@ class Bench:
             offer_ms.append((at - chat.sent) * 1000)
             created_ms.append((chat.answered - chat.sent) * 1000)
             opened.append(chat)
+            # the next one on a quiet stack: a latency, not a throughput (phases 5 and 6 load it)
+            if self.target.wait_idle is not None:
+                await self.target.settle()
+            else:
+                await asyncio.sleep(args.offer_gap)
         await self.target.settle()
         self.phase_calls("open and route (to the offer)", len(opened))
         self.result |= {
@@ -391,6 +401,46 @@ class Bench:
             if chat.interaction_id in seen.accepted:
                 with contextlib.suppress(ActionError):
                     await seen.offers[chat.interaction_id][2].finish(chat.interaction_id, outcomes)
+        if args.backlog:
+            await self.backlog(http, queue_id, gate)
+
+    async def backlog(self, http: httpx.AsyncClient, queue_id: str, gate: asyncio.Semaphore) -> None:
+        """6. Routing a backlog: every agent goes Away, `--backlog` chats open and wait in the queue, then every
+        agent goes Available at once; the router places the waiting chats (oldest first) as the agents' state
+        changes reach it. Routed per second = chats / (first setStatus Available sent -> last offer pushed)."""
+        args, seen = self.args, self.seen
+        seen.auto_accept = False
+        sockets = [agent.socket for agent in self.agents if agent.socket is not None]
+        await asyncio.gather(*(socket.call("setStatus", status="Away", reason=args.away_reason) for socket in sockets))
+
+        async def one(number: int) -> Opened:
+            async with gate:
+                return await self.open_chat(http, queue_id, 20_000 + number)
+
+        waiting = await asyncio.gather(*(one(n) for n in range(args.backlog)))
+        await self.target.settle()
+        if self.target.calls is not None:
+            self.target.calls.take()
+        cpu_before = self.target.cpu() if self.target.cpu else {}
+        began = time.perf_counter()
+        await asyncio.gather(*(socket.call("setStatus", status="Available") for socket in sockets))
+        offered_at = [await self.offered(c.interaction_id, args.timeout) for c in waiting]
+        seconds = max(offered_at) - began
+        self.result |= {
+            "backlog": len(waiting),
+            "backlogSeconds": seconds,
+            "backlogRoutedPerSecond": len(waiting) / seconds,
+        }
+        print(f"  backlog of {len(waiting)}: routed {len(waiting) / seconds:.1f}/s", flush=True)
+        await self.target.settle()
+        if self.target.cpu is not None:
+            spent = {k: v - cpu_before.get(k, 0.0) for k, v in self.target.cpu().items()}
+            self.result["backlogCpuMsPerRouted"] = {
+                name.removeprefix("agentdesk-"): round(seconds * 1000 / len(waiting), 2)
+                for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1])
+                if seconds > 0
+            }
+        self.phase_calls("backlog: routed when agents come back", len(waiting))
 
 
 # --- the stacks -------------------------------------------------------------------------------------------
@@ -410,7 +460,12 @@ def in_process_target() -> Iterator[Target]:
         with in_process() as stack:
             calls.install()
             try:
-                yield Target(stack.base_url, calls, lambda: stack.pollers.wait_idle(timeout=120))
+                yield Target(
+                    stack.base_url,
+                    calls,
+                    lambda: stack.pollers.wait_idle(timeout=120),
+                    lambda: dict(stack.runtime.cpu_seconds),
+                )
             finally:
                 calls.uninstall()
     finally:
@@ -457,6 +512,16 @@ def report(result: dict[str, Any]) -> None:
         ("burst: accepted per second (to the last accept)", f"{result['acceptedPerSecond']:.1f}"),
         ("burst: open -> offer median", ms("burstOpenToOfferMedianMs")),
     ]
+    if "backlog" in result:
+        rows.append(
+            (
+                f"backlog of {result['backlog']}: routed per second once agents are back",
+                f"{result['backlogRoutedPerSecond']:.1f} ({result['backlogSeconds']:.2f} s)",
+            )
+        )
+    if "backlogCpuMsPerRouted" in result:
+        spent = ", ".join(f"{name} {ms:g}" for name, ms in result["backlogCpuMsPerRouted"].items())
+        rows.append(("backlog: CPU ms per routed interaction, by function", spent))
     for phase, calls in result["awsCalls"].items():
         top = ", ".join(f"{op} {n:g}" for op, n in list(calls["byOperation"].items())[:8])
         rows.append((f"AWS calls per {phase}", f"{calls['perItem']:g}  ({top})"))
@@ -479,6 +544,9 @@ def parser() -> argparse.ArgumentParser:
     add("--warmup", type=int, default=20, help="messages before those, not counted")
     add("--burst", type=int, default=300, help="chats opened at once for the routing throughput")
     add("--concurrency", type=int, default=50, help="POSTs in flight during the burst")
+    add("--offer-gap", type=float, default=0.5, help="s between the chats of phase 1 (--subprocess)")
+    add("--backlog", type=int, default=300, help="chats waiting while every agent is away (0: skip)")
+    add("--away-reason", default="lunch", help="the Away code the agents use while the backlog builds")
     add("--timeout", type=float, default=60, help="s to wait for any push")
     add("--agent-prefix", default="bench-agent", help="usernames of the agents created")
     add("--json", type=Path, default=None, help="write the figures here")

@@ -540,7 +540,7 @@ class Stack:
         for queue in self.queues.values():
             if queue.get("name") == name:
                 return str(queue["id"])
-        body = {"name": name, "slaTargetSeconds": 30, "dispositionsEnabled": True, **fields}
+        body = {"name": name, "slaTargetSeconds": 30, "dispositionsEnabled": True, "webChat": True, **fields}
         answer = await self.admin("POST", "/queues", body)
         if answer.status_code == 409:  # created meanwhile
             await self.reload_dispositions()
@@ -695,6 +695,7 @@ class Agent:
         self.inboxes: dict[str, asyncio.Queue[dict[str, Any]]] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.seen: set[str] = set()  # messageIds pushed
+        self.offer_ids: set[str] = set()  # offers pushed (each may come twice: at once, then from the stream)
 
     async def start(self) -> None:
         stats = self.sim.stats
@@ -712,6 +713,10 @@ class Agent:
         interaction = message.get("interaction") or {}
         interaction_id = str(message.get("interactionId") or interaction.get("interactionId") or "")
         if kind == "interaction.offered":
+            offer_id = str((message.get("offer") or {}).get("offerId"))
+            if offer_id in self.offer_ids:
+                return  # pushed at once by the router and again from the event stream
+            self.offer_ids.add(offer_id)
             chat = self.sim.stats.record(interaction_id)
             chat.offers += 1
             if chat.offered_at is None:

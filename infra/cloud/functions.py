@@ -77,6 +77,7 @@ class Functions(Construct):
         specs: Sequence[wiring.Function],
         resources: Resources,
         layer: lambda_.ILayerVersion,
+        extra_layers: Mapping[str, Sequence[lambda_.ILayerVersion]] | None = None,
         table_specs: Mapping[str, wiring.Table] = wiring.TABLES,
         code_dir: Path = FUNCTIONS_DIR,
     ) -> None:
@@ -88,9 +89,9 @@ class Functions(Construct):
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         for spec in self.specs:
-            self._build(spec, layer)
+            self._build(spec, [layer, *(extra_layers or {}).get(spec.name, ())])
 
-    def _build(self, spec: wiring.Function, layer: lambda_.ILayerVersion) -> None:
+    def _build(self, spec: wiring.Function, layers: list[lambda_.ILayerVersion]) -> None:
         code_dir = self.code_dir / spec.directory
         if not (code_dir / "handler.py").is_file():
             raise FileNotFoundError(f"wiring declares {spec.name!r} but {code_dir}/handler.py does not exist")
@@ -119,7 +120,7 @@ class Functions(Construct):
             architecture=ARCHITECTURE,
             handler="handler.handler",
             code=lambda_.Code.from_asset(str(code_dir), exclude=ASSET_EXCLUDES),
-            layers=[layer],
+            layers=layers,
             role=role,
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),

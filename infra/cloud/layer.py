@@ -1,6 +1,7 @@
-"""The shared Lambda layer: the `agentdesk` package plus the pinned runtime dependencies.
+"""The Lambda layers: the shared one (the `agentdesk` package plus the pinned runtime dependencies, on every
+function) and the DuckDB one (the report SQL engine, ~59 MB: only on the functions in DUCKDB_FUNCTIONS).
 
-Built on this machine with pip for the Lambda platform (CPython 3.13 on arm64), never in a container:
+Both are built on this machine with pip for the Lambda platform (CPython 3.13 on arm64), never in a container:
 `cdk synth` must work where no Docker engine exists.
 """
 
@@ -16,12 +17,22 @@ from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from .paths import ASSET_EXCLUDES, LAYER_DIR, LAYER_PACKAGE_DIR, LAYER_REQUIREMENTS
+from .paths import (
+    ASSET_EXCLUDES,
+    DUCKDB_LAYER_DIR,
+    DUCKDB_REQUIREMENTS,
+    LAYER_DIR,
+    LAYER_PACKAGE_DIR,
+    LAYER_REQUIREMENTS,
+    SHARED_LAYER_EXCLUDES,
+)
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 PIP_PLATFORM = "manylinux2014_aarch64"
 PIP_PYTHON_VERSION = "3.13"
+# The functions that run the report SQL (agentdesk.reporting.exports imports duckdb): they get the DuckDB layer.
+DUCKDB_FUNCTIONS = ("reporting-export",)
 
 
 def pip_install_command(requirements: Path, target: Path) -> list[str]:
@@ -52,11 +63,14 @@ def pip_install_command(requirements: Path, target: Path) -> list[str]:
     ]
 
 
-def build_layer(output_dir: Path, requirements: Path, package_dir: Path) -> None:
-    """Lay the layer out as Lambda expects: everything importable lives under python/."""
+def build_layer(output_dir: Path, requirements: Path, package_dir: Path | None) -> None:
+    """Lay the layer out as Lambda expects: everything importable lives under python/ (the package, if any,
+    beside the requirements)."""
     python_dir = output_dir / "python"
     python_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(pip_install_command(requirements, python_dir), check=True)  # noqa: S603
+    if package_dir is None:
+        return
     shutil.copytree(
         package_dir,
         python_dir / package_dir.name,
@@ -69,7 +83,7 @@ def build_layer(output_dir: Path, requirements: Path, package_dir: Path) -> None
 class LocalLayerBundler:
     """Bundles the layer with the local pip; reports failure loudly instead of falling back to Docker."""
 
-    def __init__(self, requirements: Path = LAYER_REQUIREMENTS, package_dir: Path = LAYER_PACKAGE_DIR) -> None:
+    def __init__(self, requirements: Path = LAYER_REQUIREMENTS, package_dir: Path | None = LAYER_PACKAGE_DIR) -> None:
         self.requirements = requirements
         self.package_dir = package_dir
 
@@ -78,9 +92,13 @@ class LocalLayerBundler:
         return True
 
 
-def layer_bundling() -> BundlingOptions:
+def layer_bundling(bundler: LocalLayerBundler | None = None) -> BundlingOptions:
     # The image is never pulled: local bundling always succeeds or raises.
-    return BundlingOptions(image=DockerImage.from_registry("unused"), local=LocalLayerBundler())
+    return BundlingOptions(image=DockerImage.from_registry("unused"), local=bundler or LocalLayerBundler())
+
+
+def duckdb_bundler() -> LocalLayerBundler:
+    return LocalLayerBundler(DUCKDB_REQUIREMENTS, None)
 
 
 class SharedLayer(Construct):
@@ -92,10 +110,30 @@ class SharedLayer(Construct):
             description="agentdesk package and its pinned runtime dependencies",
             code=lambda_.Code.from_asset(
                 str(LAYER_DIR),
-                exclude=ASSET_EXCLUDES,
+                exclude=SHARED_LAYER_EXCLUDES,
                 # Hash the sources (package + requirements.txt), so an unchanged layer is not rebuilt.
                 asset_hash_type=AssetHashType.SOURCE,
                 bundling=layer_bundling(),
+            ),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+        )
+
+
+class DuckDbLayer(Construct):
+    """DuckDB alone, for the functions that run the report SQL (kept off the shared layer: ~59 MB unzipped)."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.layer = lambda_.LayerVersion(
+            self,
+            "Layer",
+            description="DuckDB, the report exporter's SQL engine",
+            code=lambda_.Code.from_asset(
+                str(DUCKDB_LAYER_DIR),
+                exclude=ASSET_EXCLUDES,
+                asset_hash_type=AssetHashType.SOURCE,  # the pinned requirements.txt
+                bundling=layer_bundling(duckdb_bundler()),
             ),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],

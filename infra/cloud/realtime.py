@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from aws_cdk import Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
-from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -83,7 +83,10 @@ class Realtime(Construct):
         ]
 
     def add_routes(self, specs: Sequence[wiring.Function], functions: Mapping[str, lambda_.IFunction]) -> None:
-        """One route per WebSocketRoute trigger; the $connect route behind the REQUEST authorizer."""
+        """One route per WebSocketRoute trigger, the $connect route behind the REQUEST authorizer. Each
+        function has one integration for all its routes and one permission to be invoked by this API's
+        routes: a permission per route (CDK's default) would cost a resource per action, against
+        CloudFormation's 500 per stack."""
         authorizer_spec = next(
             ((fn, t) for fn in specs for t in fn.triggers if isinstance(t, wiring.WebSocketAuthorizer)),
             None,
@@ -95,14 +98,22 @@ class Realtime(Construct):
                 "ConnectAuthorizer", functions[fn.name], identity_source=[trigger.identity_source]
             )
         for fn in specs:
-            for trigger in fn.triggers:
-                if not isinstance(trigger, wiring.WebSocketRoute):
-                    continue
+            routes = [t for t in fn.triggers if isinstance(t, wiring.WebSocketRoute)]
+            if not routes:
+                continue
+            handler = functions[fn.name]
+            handler.add_permission(
+                "WebSocketInvoke",
+                principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                source_arn=Stack.of(self).format_arn(
+                    service="execute-api", resource=self.api.api_id, resource_name="*"
+                ),
+            )
+            integration = _FunctionIntegration(f"{_route_id(fn.name)}Integration", handler)
+            for trigger in routes:
                 route = self.api.add_route(
                     trigger.route_key,
-                    integration=integrations.WebSocketLambdaIntegration(
-                        f"{_route_id(trigger.route_key)}Integration", functions[fn.name]
-                    ),
+                    integration=integration,
                     authorizer=authorizer if trigger.route_key == "$connect" else None,
                     return_response=trigger.two_way,
                 )
@@ -113,6 +124,24 @@ class Realtime(Construct):
                         "WebSocket APIs authorize once, on $connect (Lambda REQUEST authorizer); later "
                         "messages ride the authorized connection and the handler reads its principal.",
                     )
+
+
+class _FunctionIntegration(apigwv2.WebSocketRouteIntegration):
+    """A Lambda proxy integration shared by every route of one function, without the Lambda permission
+    CDK's WebSocketLambdaIntegration adds per route (add_routes grants the API once per function)."""
+
+    def __init__(self, integration_id: str, handler: lambda_.IFunction) -> None:
+        super().__init__(integration_id)
+        self._handler = handler
+
+    def bind(self, *, route: apigwv2.IWebSocketRoute, scope: Construct) -> apigwv2.WebSocketRouteIntegrationConfig:
+        uri = Stack.of(route).format_arn(
+            service="apigateway",
+            account="lambda",
+            resource="path/2015-03-31/functions",
+            resource_name=f"{self._handler.function_arn}/invocations",
+        )
+        return apigwv2.WebSocketRouteIntegrationConfig(type=apigwv2.WebSocketIntegrationType.AWS_PROXY, uri=uri)
 
 
 def _route_id(route_key: str) -> str:

@@ -1,6 +1,7 @@
 """The event stream and the data lake: Kinesis → Firehose → S3 (one JSON event a line, gzipped, partitioned by
-date), catalogued in Glue (`raw_events`, partition projection on dt), with an Athena workgroup and one named
-query per report (the same SQL the exporter runs with DuckDB: layers/agentdesk/reporting/sql/)."""
+date), catalogued in Glue (`raw_events`, partition projection on dt; `queue_rules`, the queues' SLA thresholds
+the exporter writes beside them), with an Athena workgroup and one named query per report (the same SQL the
+exporter runs with DuckDB over the same files: layers/agentdesk/reporting/sql/)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from agentdesk import wiring
-from agentdesk.reporting.domain.lake_schema import PARTITION, glue_columns
+from agentdesk.reporting.domain.lake_schema import PARTITION, QUEUE_RULES, glue_columns
 from agentdesk.reporting.domain.reports import REPORTS
-from agentdesk.reporting.lake import ATHENA_RESULTS_PREFIX
+from agentdesk.reporting.lake import ATHENA_RESULTS_PREFIX, QUEUE_RULES_PREFIX
 from agentdesk.reporting.queries import sql_text
 
 from .nag import suppress
@@ -194,6 +195,29 @@ class Reporting(Construct):
             ),
         )
         self.raw_events.add_dependency(self.database)
+        self.queue_rules = glue.CfnTable(
+            self,
+            "QueueRules",
+            catalog_id=stack.account,
+            database_name=database_name,
+            table_input=glue.CfnTable.TableInputProperty(
+                name="queue_rules",
+                description="Each queue's SLA threshold as the exporter last read it (the queue reports join it)",
+                table_type="EXTERNAL_TABLE",
+                parameters={"classification": "json"},
+                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
+                    location=self.lake.s3_url_for_object(QUEUE_RULES_PREFIX),
+                    input_format="org.apache.hadoop.mapred.TextInputFormat",
+                    output_format="org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serde_info=glue.CfnTable.SerdeInfoProperty(
+                        serialization_library="org.openx.data.jsonserde.JsonSerDe",
+                        parameters={"ignore.malformed.json": "true"},
+                    ),
+                    columns=[glue.CfnTable.ColumnProperty(name=n, type=t) for n, t in glue_columns(QUEUE_RULES)],
+                ),
+            ),
+        )
+        self.queue_rules.add_dependency(self.database)
         self.workgroup = athena.CfnWorkGroup(
             self,
             "Workgroup",

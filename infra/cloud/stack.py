@@ -19,7 +19,7 @@ from .auth import Auth
 from .data import Data
 from .functions import Functions, Resources
 from .http_api import HttpApi
-from .layer import SharedLayer
+from .layer import DUCKDB_FUNCTIONS, DuckDbLayer, SharedLayer
 from .nag import suppress
 from .orchestration import Orchestration
 from .paths import DEFAULT_WEB_DIST, STATEMACHINES_DIR
@@ -65,12 +65,14 @@ class AgentDeskStack(Stack):
             ],
         )
         self.layer = SharedLayer(self, "Shared")
+        self.duckdb_layer = DuckDbLayer(self, "DuckDb")
         self.functions = Functions(
             self,
             "Functions",
             specs=functions,
             table_specs=tables,
             layer=self.layer.layer,
+            extra_layers={name: [self.duckdb_layer.layer] for name in DUCKDB_FUNCTIONS},
             resources=Resources(
                 tables=self.data.tables,
                 streams=self.reporting.streams,

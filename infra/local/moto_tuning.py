@@ -43,7 +43,7 @@ from typing import Any
 from moto import backends, settings
 from moto.core import responses
 from moto.core.responses import ActionContext, ActionResult
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.comparisons import OpDefault, get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
@@ -453,9 +453,10 @@ def _all_items(self: Table) -> list[Item]:
 def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
     original = _original("Table.query")
     bound = inspect.signature(original).bind(self, *args, **kwargs).arguments
-    token = _CANDIDATES.set(
-        _query_candidates(self, bound.get("hash_key"), bound.get("index_name"), bound.get("hash_key_conditions"))
-    )
+    found = _query_candidates(self, bound.get("hash_key"), bound.get("index_name"), bound.get("hash_key_conditions"))
+    if found is not None:
+        found = _first_of_index(self, found, bound) or _in_moto_order(found)
+    token = _CANDIDATES.set(found)
     try:
         return original(self, *args, **kwargs)
     finally:
@@ -500,7 +501,7 @@ def _query_candidates(
     index_name: str | None,
     hash_key_conditions: list[tuple[str, DynamoType]] | None,
 ) -> list[Item] | None:
-    """The items a query can match, in moto's order; None to let moto look at every item."""
+    """The items a query can match (in no order); None to let moto look at every item."""
     if not index_name:
         if hash_key is None:
             return None
@@ -527,7 +528,51 @@ def _query_candidates(
             item = _stored(table, key)
             if item is not None and item.attrs.get(attribute) == value:
                 found.append(item)
+    return found
+
+
+def _in_moto_order(found: list[Item]) -> list[Item]:
+    """The items in the order moto's `all_items` gives them (its later sorts are stable)."""
     return sorted(found, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _first_of_index(table: Table, found: list[Item], bound: dict[str, Any]) -> list[Item] | None:
+    """For a query of an index with a Limit and nothing else to match (no range key condition, no filter, no
+    start key), only the first Limit + 1 items in the index's order can be answered: hand moto those (and any
+    tied with the last), found by sorting plain strings (the index's range key, then the table's keys: moto's
+    order when they are strings), so that its own sort and walk do not grow with the partition. None when
+    the query is not one of those: moto gets every candidate."""
+    index_name, limit = bound.get("index_name"), bound.get("limit")
+    plain = not (
+        bound.get("range_comparison")
+        or bound.get("range_key_conditions")
+        or bound.get("exclusive_start_key")
+        or not isinstance(bound.get("filter_expression"), OpDefault | None)  # OpDefault: moto's "no filter"
+        or bound.get("filter_kwargs")
+    )
+    if not index_name or not limit or not plain or len(found) <= limit + 1:
+        return None
+    index = next((i for i in table.global_indexes or [] if i.name == index_name), None)
+    ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"] if index is not None else []
+    if len(ranges) != 1:
+        return None
+    attribute = ranges[0]
+    keyed: list[tuple[str, str, str, int]] = []
+    for number, item in enumerate(found):
+        value = item.attrs.get(attribute)
+        if value is None:
+            continue  # not in the index
+        table_keys = (item.hash_key, item.range_key)
+        if value.type != "S" or any(k is not None and k.type != "S" for k in table_keys):
+            return None
+        keyed.append((value.value, item.hash_key.value, item.range_key.value if item.range_key else "", number))
+    keyed.sort()
+    if bound.get("scan_index_forward") is False:
+        keyed.reverse()
+    if len(keyed) <= limit + 1:
+        return [found[entry[3]] for entry in keyed]
+    last = keyed[limit][0]
+    return [found[entry[3]] for position, entry in enumerate(keyed) if position <= limit or entry[0] == last]
 
 
 # --- Kinesis by sequence number ----------------------------------------------------------------------------

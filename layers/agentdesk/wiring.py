@@ -211,8 +211,14 @@ TABLES: dict[str, Table] = {
             Index("waiting", "waitingQueue", "queuedAt"),
         ),
     ),
-    # The routing read model: pk "queue#<id>", sk agent id; who may be offered work, kept from the events.
-    "routing": Table(setting="routing_table", partition_key="pk", sort_key="sk"),
+    # The routing read model: pk "queue#<id>" or "queue#<id>#skill#<skill>", sk agent id; who may be offered work,
+    # kept from the events. Indexes: (sparse) the agents who may be offered work now, best first; an agent's rows.
+    "routing": Table(
+        setting="routing_table",
+        partition_key="pk",
+        sort_key="sk",
+        indexes=(Index("ranked", "pk", "rank"), Index("byAgent", "sk", "pk")),
+    ),
 }
 
 STATE_MACHINES: dict[str, StateMachine] = {
@@ -253,6 +259,7 @@ INTERACTION_ACTIONS: tuple[str, ...] = (
     "cancelTransfer",
     "listTransferTargets",
     "listQueueStats",
+    "listTeamInteractions",
     "watchInteraction",
     "unwatchInteraction",
     "sendMessage",
@@ -270,6 +277,7 @@ ROUTER_EVENTS: tuple[str, ...] = (
     "interaction.transferred",
     "interaction.ended",
     "agent.state.changed",
+    "config.changed",  # a user's raised capacity, new queue or skill: waiting work they may take now
 )
 # Tables a function that routes needs: it claims an agent (agents) for an interaction in one transaction.
 ROUTING_TABLES: dict[str, Access] = {
@@ -311,7 +319,12 @@ OTHER_METHODS: tuple[HttpRoute, ...] = tuple(
     HttpRoute("ANY", path) for path in dict.fromkeys(r.path for r in (HttpRoute("GET", "/api/me"), *CONFIG_API_ROUTES))
 ) + tuple(  # the routes without sign-in too: API Gateway would answer a bare 404 before any authentication
     HttpRoute("ANY", path, authorized=False)
-    for path in ("/api/chat/sessions", "/api/ingress/interactions", "/api/ingress/interactions/{id}/events")
+    for path in (
+        "/api/chat/topics",
+        "/api/chat/sessions",
+        "/api/ingress/interactions",
+        "/api/ingress/interactions/{id}/events",
+    )
 )
 
 # The reports API (reporting/api.py): its own function, reading the lake bucket only; each path once more for
@@ -361,8 +374,9 @@ FUNCTIONS: tuple[Function, ...] = (
             WebSocketRoute("forceLogoff"),
             WebSocketRoute("listAgentStates"),
             *(WebSocketRoute(name) for name in INTERACTION_ACTIONS),
+            WebSocketRoute("getMetricsToday"),
         ),
-        tables={**ROUTING_TABLES, "connections": Access.READ},
+        tables={**ROUTING_TABLES, "connections": Access.READ, "reporting": Access.READ},
         pushes=True,  # messages and typing go straight to the connections of the people on the interaction
         # The WebSocket stage's 500 messages/s at ~100 ms a command; a flood cannot take the account's whole pool.
         reserved_concurrency=50,
@@ -442,6 +456,7 @@ FUNCTIONS: tuple[Function, ...] = (
         triggers=(
             HttpRoute("GET", "/api/me"),
             *CONFIG_API_ROUTES,
+            HttpRoute("GET", "/api/chat/topics", authorized=False),
             HttpRoute("POST", "/api/chat/sessions", authorized=False),
             # Outside systems (other channels): the handler checks the integration's key and HMAC signature.
             HttpRoute("POST", "/api/ingress/interactions", authorized=False),
@@ -487,10 +502,18 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function(
         name="reporting-aggregator",
-        description="Adds each event on the Kinesis stream once (idempotent on eventId) to the per-agent metrics "
-        "of its site-local day; a record that is no known event is kept as a dead letter.",
+        description="Adds each event on the Kinesis stream once (idempotent on eventId) to the day's metrics per "
+        "agent and queue (bad records kept as dead letters), then pushes metrics.today for what changed (throttled).",
         triggers=(KinesisSource("events", batch_size=500),),
-        tables={"reporting": Access.WRITE, "config": Access.READ},
+        tables={
+            "reporting": Access.WRITE,
+            "config": Access.READ,
+            "connections": Access.READ,
+            # a queue now (waiting, agents routable), for the queues' metrics.today
+            "interactions": Access.READ,
+            "routing": Access.READ,
+        },
+        pushes=True,
         timeout_seconds=60,
     ),
     Function(

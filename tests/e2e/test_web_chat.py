@@ -64,7 +64,7 @@ def _queue(api: httpx.Client, name: str, **fields: Any) -> str:
     for queue in api.get("/queues", params={"limit": 100}).json()["items"]:
         if queue["name"] == name:
             return str(queue["id"])
-    answer = api.post("/queues", json={"name": name, "dispositionsEnabled": True, **fields})
+    answer = api.post("/queues", json={"name": name, "dispositionsEnabled": True, "webChat": True, **fields})
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
 
@@ -411,3 +411,61 @@ def test_blind_transfer_to_another_agent_who_then_dispositions(
     shown = performance(second)
     expect(shown["interactions"]).to_have_text(str(before["interactions"] + 1))
     expect(shown["successful"]).to_have_text(str(before["successful"] + 1))
+
+
+def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
+    new_page: Callable[[], Page], stack: Any, setup: Setup
+) -> None:
+    from infra.local.seed import DEMO_PASSWORD
+
+    customer_name = unique("Wanda Watched")
+    agent = new_page()
+    open_workspace_available(agent, stack, setup.agent)
+    customer = new_page()
+    start_chat(customer, setup.chat_queue, customer_name)
+    panel = accept_offer(agent, customer_name)
+    customer_box = customer.get_by_label("Your message")
+    customer_box.fill("Is anyone listening?")
+    customer_box.press("Enter")
+    agent_log = panel.get_by_role("log", name=f"Messages with {customer_name}")
+    expect_messages(agent_log, ["Is anyone listening?"])
+
+    # Ada (an admin: every agent is hers) opens the wallboard and the conversation's transcript.
+    supervisor = new_page()
+    supervisor.goto("/")
+    supervisor.get_by_label("Username", exact=True).fill("ada")
+    supervisor.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    supervisor.get_by_role("button", name="Sign in").click()
+    expect(supervisor.get_by_role("banner").locator(".connection")).to_have_attribute("data-state", "connected")
+    supervisor.goto("/#/wallboard")
+    board = supervisor.get_by_role("region", name="Conversations")
+    row = board.locator(".conversation-row").filter(has_text=customer_name)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(AGENT_NAME)
+    expect(row).to_contain_text("Active")
+    row.get_by_role("button").click()
+    transcript = board.get_by_role("region", name=f"Conversation with {customer_name}")
+    expect(transcript).to_contain_text("Live, read-only")
+    log = transcript.get_by_role("log", name=f"Messages with {customer_name}")
+    expect(log.locator("li.message .message__text")).to_have_text(["Is anyone listening?"])
+    expect(transcript.get_by_role("textbox")).to_have_count(0)  # read-only: nothing to write with
+
+    # What either side writes now reaches the supervisor as it is sent.
+    agent_box = panel.get_by_label(f"Message to {customer_name}")
+    agent_box.fill("Yes, I am here.")
+    agent_box.press("Enter")
+    customer_box.fill("Great, thanks.")
+    customer_box.press("Enter")
+    conversation = ["Is anyone listening?", "Yes, I am here.", "Great, thanks."]
+    expect_messages(agent_log, conversation)
+    expect(log.locator("li.message .message__text")).to_have_text(conversation)
+
+    transcript.get_by_role("button", name=re.compile("^Close")).click()
+    expect(transcript).to_have_count(0)
+    end_conversation(panel)
+    form = panel.get_by_role("form", name="Disposition")
+    form.get_by_text("Success", exact=True).click()
+    form.get_by_label("Outcome").select_option("Resolved")
+    form.get_by_role("button", name="Submit disposition").click()
+    expect(panel).to_have_count(0)
+    expect(row).to_have_count(0)  # closed: the next poll drops it

@@ -1,5 +1,6 @@
-"""The real layer build: pip fetches the pinned wheels for CPython 3.13 on arm64 (needs PyPI) and the
-agentdesk package is copied beside them, exactly as `cdk synth` does without Docker."""
+"""The real layer builds: pip fetches the pinned wheels for CPython 3.13 on arm64 (needs PyPI) and the
+agentdesk package is copied beside them, exactly as `cdk synth` does without Docker; the DuckDB layer holds
+DuckDB alone, and the shared layer no longer carries it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-from infra.cloud.layer import LocalLayerBundler, layer_bundling
+from infra.cloud.layer import LocalLayerBundler, duckdb_bundler, layer_bundling
 
 from .synthesis import ROOT
 
@@ -40,6 +41,18 @@ def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("layer")
     assert LocalLayerBundler().try_bundle(str(out), layer_bundling()) is True
     return out
+
+
+@pytest.fixture(scope="module")
+def duckdb_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("duckdb-layer")
+    bundler = duckdb_bundler()
+    assert bundler.try_bundle(str(out), layer_bundling(bundler)) is True
+    return out
+
+
+def _size(root: Path) -> int:
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
 
 
 @pytest.mark.slow
@@ -96,3 +109,18 @@ def test_layer_dependencies_are_closed(layer: Path) -> None:
             if dependency not in installed and dependency not in RUNTIME_PROVIDED:
                 missing.add(f"{name} needs {requirement}")
     assert not missing, sorted(missing)
+
+
+@pytest.mark.slow
+def test_duckdb_has_a_layer_of_its_own(layer: Path, duckdb_layer: Path) -> None:
+    """DuckDB (~59 MB unzipped) is on its own layer, which holds nothing else; the shared layer stays small."""
+    python = duckdb_layer / "python"
+    names = {_canonical(PathDistribution(info).metadata["Name"]) for info in python.glob("*.dist-info")}
+    assert names == {"duckdb"}
+    assert list(python.glob("**/*.cpython-313-aarch64-linux-gnu.so")), "DuckDB must be the CPython 3.13 aarch64 build"
+    assert not (python / "agentdesk").exists()
+    assert not list((layer / "python").glob("duckdb*"))
+    mib = 2**20
+    assert 40 * mib < _size(python) < 90 * mib
+    # Lambda's limit: a function and its layers at most 250 MB unzipped
+    assert _size(layer) + _size(duckdb_layer) < 200 * mib

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agentdesk import wiring
@@ -57,3 +59,37 @@ def test_reserved_concurrency_can_be_left_out_for_a_small_account(tmp_path_facto
         fn.node.default_child.reserved_concurrent_executions is None  # type: ignore[union-attr]
         for fn in functions.values()
     )
+
+
+# CloudFormation refuses a template of more than 500 resources; keep room for what comes next.
+RESOURCE_CEILING = 450
+
+
+def test_the_stack_stays_well_inside_cloudformations_resource_limit(synth: Synth) -> None:
+    assert len(synth.resources) <= RESOURCE_CEILING, len(synth.resources)
+
+
+def test_each_websocket_function_is_granted_to_the_api_once_not_per_route(synth: Synth) -> None:
+    ws_api = synth.logical_id("Realtime/Api/Resource")
+    routes = {
+        k: r
+        for k, r in synth.of_type("AWS::ApiGatewayV2::Route").items()
+        if r["Properties"]["ApiId"] == {"Ref": ws_api}
+    }
+    integrations = {
+        k: i
+        for k, i in synth.of_type("AWS::ApiGatewayV2::Integration").items()
+        if i["Properties"]["ApiId"] == {"Ref": ws_api}
+    }
+    targets = {json.dumps(route["Properties"]["Target"]) for route in routes.values()}
+    # one integration per function, shared by all its routes
+    assert len(integrations) == len(targets) < len(routes)
+    granted = [
+        permission["Properties"]
+        for logical_id, permission in synth.of_type("AWS::Lambda::Permission").items()
+        if "WebSocketInvoke" in logical_id
+    ]
+    assert len(granted) == len(integrations)
+    assert all(p["Principal"] == "apigateway.amazonaws.com" for p in granted)
+    per_route = [p for p in synth.of_type("AWS::Lambda::Permission") if "Permission" in p and "Route" in p]
+    assert per_route == []

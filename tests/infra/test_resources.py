@@ -10,6 +10,7 @@ import pytest
 from aws_cdk.assertions import Match
 
 from agentdesk import wiring
+from infra.cloud.layer import DUCKDB_FUNCTIONS
 
 from .synthesis import ROOT, Synth, dependency_cycle, pascal, refs, render
 
@@ -196,7 +197,8 @@ def test_function_runtime_layer_tracing_and_environment(synth: Synth, spec: wiri
     assert props["Runtime"] == "python3.13"
     assert props["Architectures"] == ["arm64"]
     assert props["Handler"] == "handler.handler"
-    assert props["Layers"] == [{"Ref": synth.logical_id("Shared/Layer/Resource")}]
+    shared, duckdb = ({"Ref": synth.logical_id(f"{name}/Layer/Resource")} for name in ("Shared", "DuckDb"))
+    assert props["Layers"] == ([shared, duckdb] if spec.name in DUCKDB_FUNCTIONS else [shared])
     assert props["TracingConfig"] == {"Mode": "Active"}
     assert props["MemorySize"] == spec.memory_mb
     assert props["Timeout"] == spec.timeout_seconds

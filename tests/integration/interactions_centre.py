@@ -121,6 +121,12 @@ class ChatCentre:
 
 @pytest.fixture(name="chats")
 def chats_fixture(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[ChatCentre]:
+    yield chat_centre(aws, monkeypatch)
+
+
+def chat_centre(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> ChatCentre:
+    """The demo centre in `aws`, its state machines, settings and commit recorder set with `monkeypatch`
+    (a module's shared centre passes a MonkeyPatch of its own)."""
     centre = demo_centre(aws, monkeypatch)
     stepfunctions = boto3.client("stepfunctions", region_name=REGION)
     for key in ("offer-timeout", "wrap-up"):
@@ -132,9 +138,24 @@ def chats_fixture(aws: AwsStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ch
     monkeypatch.setenv("WEBSOCKET_URL", "wss://ws.example.com/prod")
     reset_settings()
     directory.forget()
-    chat_centre = ChatCentre(centre)
-    record_commits(chat_centre, monkeypatch)
-    yield chat_centre
+    chats = ChatCentre(centre)
+    record_commits(chats, monkeypatch)
+    return chats
+
+
+def wipe(chats: ChatCentre, *keys: str) -> None:
+    """Delete every item of these tables (by wiring key) and forget the events recorded so far."""
+    from agentdesk import wiring
+
+    aws = chats.aws
+    for key in keys:
+        table = wiring.TABLES[key]
+        names = [table.partition_key, *([table.sort_key] if table.sort_key else [])]
+        for item in aws.scan(key):
+            aws.dynamodb.delete_item(TableName=aws.tables[key], Key={name: item[name] for name in names})
+    with chats.lock:
+        chats.outbox.clear()
+        chats.played = 0
 
 
 def record_commits(centre: ChatCentre, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -78,8 +78,11 @@ WS_MATRIX: dict[str, dict[str, tuple[str, str, str]]] = {
     },
     # supervisors and admins: queue statistics for the wallboard, hearing a conversation live
     "listQueueStats": {"-": (FORBIDDEN, OK, OK)},
+    "listTeamInteractions": {"-": (FORBIDDEN, OK, OK)},
     "watchInteraction": {"-": (FORBIDDEN, OK, OK)},
     "unwatchInteraction": {"-": (FORBIDDEN, OK, OK)},
+    # today's metrics: every role reads what it may see (an agent their own)
+    "getMetricsToday": {"-": (OK, OK, OK)},
     "endChat": {"-": (FORBIDDEN,) * 3},
     "rate": {"-": (FORBIDDEN,) * 3},
     "getChat": {"-": (FORBIDDEN,) * 3},

@@ -88,8 +88,8 @@ def call(**body: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def ingress(chats: ChatCentre, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingress]:
+@pytest.fixture(name="ingress")
+def ingress_fixture(chats: ChatCentre, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingress]:
     monkeypatch.setenv("RATE_LIMIT_INGRESS_REQUESTS", "100000/100000")
     reset_settings()
     admin = HttpClient(chats.aws.claims(chats.centre.ids["ada"], "admins", username="ada"))
@@ -144,6 +144,58 @@ def test_a_voice_call_is_routed_blocks_the_agent_and_goes_through_its_lifecycle_
     # the agent completes the wrap-up as for a chat
     chats.ack("ana", "submitDisposition", interactionId=iid, category="Success", outcome="Resolved")
     assert chats.interaction(iid)["status"] == "closed"
+
+
+def test_held_and_resumed_show_to_the_agent_with_the_time_on_hold(
+    ingress: Ingress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from agentdesk.events import parse_event
+    from agentdesk.kernel import clock, push
+    from agentdesk.realtime import connections
+    from agentdesk.realtime.publisher import deliver
+
+    chats = ingress.centre
+    chats.login("ana")
+    iid = ingress.create()["interactionId"]
+    ingress.report(iid, "answered")
+    base = datetime.now(UTC) + timedelta(seconds=1)
+    at = [base]
+    clock.set_clock(lambda: at[0])  # the signatures' window allows these few seconds ahead
+    try:
+        held = ingress.report(iid, "held")["interaction"]
+        on_hold = chats.interaction(iid)
+        at[0] = base + timedelta(seconds=12)
+        resumed = ingress.report(iid, "resumed")["interaction"]
+        off_hold = chats.interaction(iid)
+        at[0] = base + timedelta(seconds=20)
+        held_again = ingress.report(iid, "held")["interaction"]
+        at[0] = base + timedelta(seconds=25)
+        ended = ingress.report(iid, "ended")["interaction"]
+        after_end = chats.interaction(iid)
+    finally:
+        clock.reset_clock()
+    assert held["onHold"] is True and resumed["onHold"] is False and held_again["onHold"] is True
+    assert on_hold["onHold"] is True and on_hold["heldSince"] is not None and on_hold["holdSeconds"] == 0
+    assert off_hold["onHold"] is False and off_hold["heldSince"] is None and off_hold["holdSeconds"] == 12
+    assert ended["onHold"] is False and ended["status"] == "wrap_up"
+    assert after_end["onHold"] is False and after_end["holdSeconds"] == 17  # a hold running at the end counts
+
+    # the agent hears each change as interaction.updated, in the order written
+    connections.save_connection("conn-ana", chats.agent("ana"), 3600)
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(push, "send", lambda _connection, message: sent.append(message) or True)
+    for document in chats.events_of(iid):
+        if document["type"] in ("interaction.held", "interaction.resumed"):
+            deliver(parse_event(document))
+    assert [(m["type"], m["interaction"]["onHold"]) for m in sent] == [
+        ("interaction.updated", True),
+        ("interaction.updated", False),
+        ("interaction.updated", True),
+    ]
+    assert sent[1]["interaction"]["holdSeconds"] == 12
+    assert sent[2]["interaction"]["heldSince"] > sent[0]["interaction"]["heldSince"]
 
 
 def test_email_and_task_take_a_slot_each_and_leave_room_for_chats(ingress: Ingress) -> None:

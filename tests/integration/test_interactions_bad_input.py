@@ -1,15 +1,37 @@
 """Bad input on every interactions action and on the chat-session route: wrong types, other people's
-interactions, a customer on agent actions, oversized text — a stable error code, and nothing changed."""
+interactions, a customer on agent actions, oversized text — a stable error code, and nothing changed.
+
+The demo centre (users, configuration) is built once for the module; each test starts from no agent state,
+no interactions, no routing rows and no events, and makes its own interactions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from agentdesk.config import directory
 from agentdesk.kernel.identity import Principal, Role
-from tests.integration.conftest import build_http_event, call_http
-from tests.integration.interactions_centre import ChatCentre, chats_fixture  # noqa: F401
+from agentdesk.kernel.settings import reset_settings
+from tests.integration.conftest import AwsStack, build_http_event, call_http
+from tests.integration.interactions_centre import ChatCentre, chat_centre, wipe
+
+
+@pytest.fixture(scope="module")
+def module_centre(aws_module: AwsStack) -> Iterator[ChatCentre]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield chat_centre(aws_module, patch)
+
+
+@pytest.fixture
+def chats(module_centre: ChatCentre) -> ChatCentre:
+    """The module's centre with everyone logged off and nothing in the interactions, routing and events tables."""
+    wipe(module_centre, "agents", "interactions", "routing", "events")
+    reset_settings()  # a test may have changed a limit
+    directory.forget()
+    return module_centre
+
 
 AGENT_ACTIONS: dict[str, dict[str, Any]] = {
     "accept": {},

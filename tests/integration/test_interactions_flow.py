@@ -195,3 +195,85 @@ def test_the_publisher_pushes_each_step_to_the_agent_and_the_customer_and_never_
     to_customer = [m for c, m in sent if c == "conn-customer"]
     assert all("notes" not in m["interaction"] and "contact" not in m["interaction"] for m in to_customer)
     assert {m["interaction"]["agentName"] for m in to_customer} == {"Ana"}
+
+
+def _pushes_of(chats: ChatCentre, interaction_id: str, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every push the publisher makes of the interaction's events to the agent ana (in the order written)."""
+    from agentdesk.events import parse_event
+    from agentdesk.kernel import push
+    from agentdesk.realtime import connections
+    from agentdesk.realtime.publisher import deliver
+
+    connections.save_connection("conn-ana", chats.agent("ana"), 3600)
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(push, "send", lambda connection_id, message: sent.append(message) or True)
+    for document in chats.events_of(interaction_id):
+        deliver(parse_event(document))
+    return sent
+
+
+SERVICE_OUTCOMES = {
+    "Success": ["Resolved", "Information provided"],
+    "Unsure": ["Follow-up needed", "Escalated"],
+    "Fail": ["Not resolved", "Customer left"],
+}
+
+
+def test_every_push_and_listing_carries_the_disposition_set_and_the_disposition(
+    chats: ChatCentre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chats.login("ana")
+    iid = chats.open_chat(queueId="queue-general")["interactionId"]
+    chats.ack("ana", "accept", interactionId=iid)
+    chats.ack("ana", "addNote", interactionId=iid, text="Wants a refund")
+    chats.ack("ana", "addTag", interactionId=iid, tag="Refund")
+    chats.ack("ana", "endInteraction", interactionId=iid)
+    chats.ack("ana", "submitDisposition", interactionId=iid, category="Success", outcome="Resolved", notes="Refunded")
+    pushes = _pushes_of(chats, iid, monkeypatch)
+    kinds = [p["type"] for p in pushes]
+    assert kinds.count("interaction.updated") >= 4 and "interaction.ended" in kinds
+    for pushed in pushes:
+        interaction = pushed["interaction"]
+        assert interaction["dispositionSetId"] == "dispositions-service", pushed["type"]
+        assert interaction["outcomes"] == SERVICE_OUTCOMES, pushed["type"]
+    last = pushes[-1]["interaction"]
+    assert last["status"] == "closed" and last["disposition"] is not None
+    assert {k: last["disposition"][k] for k in ("category", "outcome", "notes", "source", "complete")} == {
+        "category": "Success",
+        "outcome": "Resolved",
+        "notes": "Refunded",
+        "source": "agent",
+        "complete": True,
+    }
+    row = chats.ack("ana", "listInteractions", scope="recent")["items"][0]
+    assert row["interactionId"] == iid and row["needsCompletion"] is False
+    assert (row["disposition"]["category"], row["disposition"]["outcome"]) == ("Success", "Resolved")
+    assert row["notes"] == "Wants a refund" and row["tags"] == ["Refund"]
+
+
+def test_the_automatic_disposition_is_pushed_with_its_outcome_and_listed_for_completion(
+    chats: ChatCentre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentdesk.interactions import service
+
+    chats.login("ana")
+    iid = chats.open_chat(queueId="queue-sales")["interactionId"]
+    chats.ack("ana", "accept", interactionId=iid)
+    chats.ack("ana", "addNote", interactionId=iid, text="Asked for a quote")
+    chats.ack("ana", "endInteraction", interactionId=iid)
+    assert service.time_out_wrap_up(iid) is not None
+    pushes = [p for p in _pushes_of(chats, iid, monkeypatch) if p["type"] == "interaction.updated"]
+    closed = pushes[-1]["interaction"]
+    assert closed["status"] == "closed" and closed["dispositionSetId"] == "dispositions-sales"
+    assert closed["outcomes"]["Success"] == ["Sale", "Upgrade"]
+    assert (closed["disposition"]["category"], closed["disposition"]["outcome"]) == ("Unsure", "No agent submission")
+    assert closed["disposition"]["source"] == "timeout" and closed["disposition"]["complete"] is False
+    assert closed["disposition"]["notes"] == "Asked for a quote"
+    row = chats.ack("ana", "listInteractions", scope="recent")["items"][0]
+    assert row["needsCompletion"] is True
+    assert (row["disposition"]["category"], row["disposition"]["outcome"]) == ("Unsure", "No agent submission")
+    # completing it later pushes the completed disposition, with the set the form needs
+    chats.ack("ana", "submitDisposition", interactionId=iid, category="Success", outcome="Sale")
+    completed = [p for p in _pushes_of(chats, iid, monkeypatch) if p["type"] == "interaction.updated"][-1]
+    assert completed["interaction"]["disposition"]["outcome"] == "Sale"
+    assert completed["interaction"]["outcomes"]["Fail"] == ["Not interested", "Do not contact"]

@@ -136,6 +136,18 @@ def _view(client: Any, region: str) -> dict[str, Any]:
     for owner in OWNERS:
         view[f"i:{owner}"] = _owned_by(client, owner)
         view[f"i:{owner}:after"] = _owned_by(client, owner, after="1")
+        for limit in (1, 2):  # the first few of an index value (the tuning hands moto only those), both ways
+            for forward in (True, False):
+                page = client.query(
+                    TableName=TABLE,
+                    IndexName="byOwner",
+                    KeyConditionExpression="#o = :o",
+                    ExpressionAttributeNames={"#o": "owner"},
+                    ExpressionAttributeValues={":o": {"S": owner}},
+                    Limit=limit,
+                    ScanIndexForward=forward,
+                )
+                view[f"i:{owner}:{limit}:{forward}"] = (page["Items"], page.get("LastEvaluatedKey"))
     shard = _table(region).stream_shard
     assert shard is not None
     view["stream"] = [
@@ -435,3 +447,41 @@ def test_responses_are_serialised_as_moto_does(aws: None, items: list[dict[str, 
         tuned.put_item(TableName=TABLE, Item=item)
     for item in items:
         assert _reads(tuned, item) == _reads(reference, item)
+
+
+def test_the_first_few_of_an_index_value_are_the_first_few_of_all_of_it(aws: None) -> None:
+    """A query of an index with a Limit hands moto only the first Limit + 1 items (and any tied with the last):
+    the page, its LastEvaluatedKey and the pages after it are what the whole index value gives."""
+    for region in (REFERENCE, TUNED):
+        client = _create(region)
+        for i in range(60):
+            owner = OWNERS[i % 2]
+            client.put_item(
+                TableName=TABLE, Item={"pk": {"S": f"p{i}"}, "sk": {"S": f"{i // 4:03}"}, "owner": {"S": owner}}
+            )
+    pages: dict[str, list[Any]] = {}
+    for region in (REFERENCE, TUNED):
+        client = boto3.client("dynamodb", region_name=region)
+        for forward in (True, False):
+            start: dict[str, Any] | None = None
+            seen: list[Any] = []
+            while True:
+                page = client.query(
+                    TableName=TABLE,
+                    IndexName="byOwner",
+                    KeyConditionExpression="#o = :o",
+                    ExpressionAttributeNames={"#o": "owner"},
+                    ExpressionAttributeValues={":o": {"S": "x"}},
+                    Limit=7,
+                    ScanIndexForward=forward,
+                    **({"ExclusiveStartKey": start} if start else {}),
+                )
+                seen.append((page["Items"], page.get("LastEvaluatedKey")))
+                start = page.get("LastEvaluatedKey")
+                if not start:
+                    break
+            pages[f"{region}:{forward}"] = seen
+            whole = _owned_by(client, "x")
+            assert [i for items, _ in seen for i in items] == (whole if forward else whole[::-1])
+    assert pages[f"{REFERENCE}:True"] == pages[f"{TUNED}:True"]
+    assert pages[f"{REFERENCE}:False"] == pages[f"{TUNED}:False"]

@@ -470,3 +470,46 @@ def test_watchers_come_and_go_once_each() -> None:
     ended = domain.end(active(), by=Party.CUSTOMER, now=T1, wrap_up_seconds=30)
     with refused(ErrorCode.INVALID_TRANSITION):
         domain.watch(ended, supervisor_id="u-sam", on=True, now=T1)
+
+
+# --- hold (reported by a channel) --------------------------------------------------------------------------
+
+
+def test_a_hold_adds_up_its_seconds_and_ends_with_the_conversation_or_a_transfer() -> None:
+    from agentdesk.interactions.domain.lifecycle import hold, hold_seconds, resume
+
+    on_call = active()
+    held = hold(on_call, now=T0 + timedelta(seconds=10))
+    assert held.on_hold and held.held_since == "2026-03-02T09:00:10.000Z" and held.version == on_call.version + 1
+    assert hold(held, now=T0 + timedelta(seconds=11)) is held  # on hold already: unchanged
+    assert hold_seconds(held, "2026-03-02T09:00:14.000Z") == 4
+    back = resume(held, now=T0 + timedelta(seconds=25))
+    assert not back.on_hold and back.hold_seconds == 15
+    assert resume(back, now=T0 + timedelta(seconds=26)) is back
+    again = hold(back, now=T0 + timedelta(seconds=30))
+    ended = domain.end(again, by=Party.SYSTEM, now=T0 + timedelta(seconds=33), wrap_up_seconds=60)
+    assert ended.status is Status.WRAP_UP and not ended.on_hold and ended.hold_seconds == 18
+    assert domain.Interaction.from_dict(again.to_dict()) == again
+    transferred = domain.transfer_to_queue(
+        hold(on_call, now=T0 + timedelta(seconds=5)),
+        agent_id=ANA,
+        queue_id="queue-general",
+        queue_name="General",
+        skill_id=None,
+        dispositions_enabled=True,
+        note_id="note_1",
+        note=None,
+        now=T0 + timedelta(seconds=7),
+    )
+    assert transferred.status is Status.QUEUED and not transferred.on_hold and transferred.hold_seconds == 2
+
+
+def test_only_an_answered_live_interaction_is_held() -> None:
+    from agentdesk.interactions.domain.lifecycle import hold, resume
+
+    with refused(ErrorCode.INVALID_TRANSITION):
+        hold(queued(), now=T0)
+    with refused(ErrorCode.INVALID_TRANSITION):
+        resume(queued(), now=T0)
+    with pytest.raises(ValueError, match="on hold"):
+        replace(queued(), held_since="2026-03-02T09:00:00.000Z")

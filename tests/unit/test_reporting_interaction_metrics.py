@@ -215,3 +215,85 @@ def test_interaction_sums_do_not_depend_on_order(rng: random.Random) -> None:
     shuffled = list(docs)
     rng.shuffle(shuffled)
     assert sums(shuffled) == sums(docs)
+
+
+def _transfer(chat: Chat, at: datetime, status: str, to: dict[str, str], mode: str, target: str | None) -> None:
+    chat.times["transferredAt"] = _iso(at)
+    if target is not None:
+        chat.agent = target
+    chat.event(
+        "interaction.transferred", at, status, mode=mode, fromAgentId="a1", to=to, targetAgentId=target, note=None
+    )
+
+
+def transferred_chats() -> list[dict[str, Any]]:
+    """Chats answered by a1 in q1 and then handed over: to a2 (blind, accepted; attended), into q2 (blind:
+    routed to a2 out of q2; attended: a2 consulted), and into q2 where the customer leaves."""
+    docs: list[dict[str, Any]] = []
+    for number, (to, mode) in enumerate(
+        [
+            ({"agentId": "a2"}, "blind"),
+            ({"agentId": "a2"}, "attended"),
+            ({"queueId": "q2"}, "blind"),
+            ({"queueId": "q2"}, "attended"),
+            ({"queueId": "q2"}, "abandoned"),
+        ],
+        start=20,
+    ):
+        queued = NOON + timedelta(minutes=10 * number)
+        chat = Chat(number, queued)
+        chat.event("interaction.queued", queued, "queued")
+        chat.times.update(offeredAt=_iso(queued + timedelta(seconds=2)), answeredAt=_iso(queued + timedelta(seconds=5)))
+        chat.event("interaction.assigned", queued + timedelta(seconds=5), "active", agentId="a1", autoAnswered=False)
+        moved = queued + timedelta(minutes=3)
+        if "agentId" in to and mode == "blind":  # offered to a2 with the hand-over, accepted 8 s later
+            chat.times["offeredAt"] = _iso(moved)
+            _transfer(chat, moved, "offered", to, mode, "a2")
+            chat.times["answeredAt"] = _iso(moved + timedelta(seconds=8))
+            chat.event("interaction.assigned", moved + timedelta(seconds=8), "active", agentId="a2", autoAnswered=False)
+        elif mode == "attended":  # a2 consulted, then confirmed: the earlier offer stays
+            if "queueId" in to:
+                chat.queue = "q2"
+            _transfer(chat, moved, "active", to, mode, "a2")
+            chat.event("interaction.assigned", moved, "active", agentId="a2", autoAnswered=False)
+        else:  # blind into q2: waits there
+            chat.queue = "q2"
+            chat.agent = None
+            chat.times["offeredAt"] = None
+            _transfer(chat, moved, "queued", to, "blind", None)
+            if mode == "blind":  # routed to a2 out of q2 after 25 s, who accepts 5 s later
+                chat.agent = "a2"
+                chat.times["offeredAt"] = _iso(moved + timedelta(seconds=25))
+                chat.times["answeredAt"] = _iso(moved + timedelta(seconds=30))
+                chat.event(
+                    "interaction.assigned", moved + timedelta(seconds=30), "active", agentId="a2", autoAnswered=False
+                )
+            else:  # the customer leaves after 50 s in q2
+                chat.times["endedAt"] = _iso(moved + timedelta(seconds=50))
+                chat.event("interaction.abandoned", moved + timedelta(seconds=50), "abandoned", endedBy="customer")
+        docs += chat.docs
+    return docs
+
+
+def test_a_transfer_to_an_agent_is_no_new_answer_and_one_into_a_queue_is_a_new_offer_there() -> None:
+    found = sums(transferred_chats())
+    first = found[metrics.MetricKey("queue", "q1", DAY)]
+    assert first == {im.OFFERED: 5, im.ANSWERED: 5, im.WAIT_MS: 25_000, im.WITHIN_SLA: 5}
+    target = found[metrics.MetricKey("queue", "q2", DAY)]
+    assert target == {
+        im.OFFERED: 3,
+        im.ANSWERED: 2,  # the blind one routed out of it (30 s after the transfer) and the attended one (no wait)
+        im.WAIT_MS: 30_000,
+        im.WITHIN_SLA: 1,  # q2's threshold is 20 s here: 30 s is not within, 0 s is
+        im.ABANDONED: 1,
+        im.ABANDONED_WAIT_MS: 50_000,  # from the transfer into q2, not from the first queueing
+    }
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_transfer_sums_do_not_depend_on_order(rng: random.Random) -> None:
+    docs = transferred_chats()
+    shuffled = list(docs)
+    rng.shuffle(shuffled)
+    assert sums(shuffled) == sums(docs)

@@ -251,6 +251,20 @@ describe("queue assignment and dispositions", () => {
 });
 
 describe("other forms", () => {
+  it("queue: closed to web chat by default; open, its topic label is sent trimmed (empty: the name)", () => {
+    const draft = { ...queueForm.empty(), name: "Billing" };
+    expect(queueForm.toBody(draft, "create")).toMatchObject({ webChat: false, topicLabel: null });
+    const open = { ...draft, webChat: true, topicLabel: "  Billing and payments " };
+    expect(queueForm.validate(open, "create")).toEqual({});
+    expect(queueForm.toBody(open, "create")).toMatchObject({ webChat: true, topicLabel: "Billing and payments" });
+    expect(queueForm.validate({ ...open, topicLabel: "x".repeat(81) }, "create")).toHaveProperty("topicLabel");
+    const stored = queueForm.fromItem({
+      ...queueForm.toBody(open, "create"),
+      id: "queue-billing",
+    } as unknown as Parameters<typeof queueForm.fromItem>[0]);
+    expect(stored).toMatchObject({ webChat: true, topicLabel: "Billing and payments" });
+  });
+
   it("queue: SLA 1–3600, optional timeouts in their ranges, empty means the settings' default (null)", () => {
     const draft = { ...queueForm.empty(), name: "Billing" };
     expect(queueForm.validate(draft, "create")).toEqual({});

@@ -7,6 +7,7 @@ import {
   chatSocketUrl,
   createChatSession,
   loadChat,
+  loadChatTopics,
   queueFromSearch,
   reduceChat,
   saveChat,
@@ -89,6 +90,40 @@ describe("starting a chat", () => {
       message: "No queue queue-x.",
       field: "queueId",
     });
+  });
+});
+
+describe("the chat topics", () => {
+  it("reads the queues open to web chat from the API, in its order", async () => {
+    const { fetchFn, calls } = fetchReturning(200, {
+      topics: [
+        { queueId: "queue-general", label: "General question" },
+        { queueId: "queue-billing", label: "Billing and payments" },
+        { queueId: 7, label: "unreadable" },
+        { queueId: "queue-sales", label: "" },
+      ],
+    });
+    const topics = await loadChatTopics("http://desk.test/api/", fetchFn);
+    expect(topics).toEqual([
+      { queueId: "queue-general", label: "General question" },
+      { queueId: "queue-billing", label: "Billing and payments" },
+      { queueId: "queue-sales", label: "queue-sales" },
+    ]);
+    expect(calls[0]?.url).toBe("http://desk.test/api/chat/topics");
+    expect(calls[0]?.init?.method ?? "GET").toBe("GET");
+  });
+
+  it("is empty when no queue takes chats, and says why it cannot read them", async () => {
+    expect(await loadChatTopics("http://desk.test/api", fetchReturning(200, { topics: [] }).fetchFn)).toEqual([]);
+    const limited = fetchReturning(429, { error: { code: "RATE_LIMITED", message: "Too many." } }, { "Retry-After": "3" });
+    await expect(loadChatTopics("http://desk.test/api", limited.fetchFn)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(loadChatTopics("http://desk.test/api", fetchReturning(200, { items: [] }).fetchFn)).rejects.toMatchObject({
+      code: "BAD_RESPONSE",
+    });
+    const offline = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as typeof fetch;
+    await expect(loadChatTopics("http://desk.test/api", offline)).rejects.toMatchObject({ code: "NETWORK" });
   });
 });
 

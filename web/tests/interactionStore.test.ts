@@ -123,6 +123,22 @@ describe("offers", () => {
     expect(reduce(open, { type: "offered", interaction: view({ status: "offered" }), offer, autoAnswering: false })).toBe(open);
   });
 
+  it("drops a repeated push of an offer already rejected, withdrawn or answered", () => {
+    // The router pushes an offer at once and the publisher pushes it again from the event stream.
+    const push = { type: "offered", interaction: view({ status: "offered", version: 2 }), offer, autoAnswering: false } as const;
+    const offered = run(push);
+    const rejected = reduce(offered, { type: "offerGone", interactionId: "int-1" });
+    expect(reduce(rejected, push).offers).toHaveLength(0);
+    const withdrawn = reduce(offered, { type: "updated", interaction: view({ status: "queued", agentId: null, version: 3 }) });
+    expect(reduce(withdrawn, push).offers).toHaveLength(0);
+    // A new offer of the same interaction (after a withdrawal) has a new id and shows.
+    const again = { ...push, offer: { ...offer, offerId: "ofr-2" } };
+    expect(reduce(withdrawn, again).offers).toHaveLength(1);
+    const answered = reduce(offered, { type: "assigned", interaction: view(), focus: true });
+    const closed = reduce(answered, { type: "updated", interaction: view({ status: "closed", version: 9 }) });
+    expect(reduce(closed, push).offers).toHaveLength(0);
+  });
+
   it("counts down and hides offers past their expiry", () => {
     const now = Date.parse("2026-03-02T09:00:21Z");
     expect(secondsLeft(offer.expiresAt, now)).toBe(10);

@@ -225,6 +225,14 @@ class QueueInput(Body):
     dispositionSetId: ConfigId | None = Field(
         default=None, description="null: the settings' defaultDispositionSetId (when dispositions are enabled)."
     )
+    webChat: StrictBool = Field(
+        default=False,
+        description="true: customers may open a chat in this queue from the public chat page (GET /api/chat/topics "
+        "lists it; POST /api/chat/sessions takes it).",
+    )
+    topicLabel: Name | None = Field(
+        default=None, description="What the public chat page calls this queue's topic; null: the queue's name."
+    )
 
     @model_validator(mode="after")
     def _no_set_without_dispositions(self) -> QueueInput:

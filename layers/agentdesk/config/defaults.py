@@ -127,6 +127,14 @@ QUEUES: tuple[tuple[str, str, str | None, str, int], ...] = (
     ("queue-sales", "Sales", "skill-sales", "dispositions-sales", 15),
     ("queue-spanish", "Spanish", "skill-spanish", "dispositions-service", 30),
 )
+# The topics the public chat page offers: queue id -> the customer-facing label (every demo queue takes chats)
+CHAT_TOPICS: dict[str, str] = {
+    "queue-general": "General question",
+    "queue-billing": "Billing and payments",
+    "queue-technical": "Technical support",
+    "queue-sales": "Sales",
+    "queue-spanish": "En español",
+}
 TEAMS = (
     ("team-care", "Customer Care", "Billing, technical and Spanish-speaking service."),
     ("team-sales", "Sales & Retention", "Inbound sales and retention offers."),
@@ -210,7 +218,12 @@ def seed_demo(users: Sequence[DemoUser], *, actor: Actor = SYSTEM) -> DemoSetup:
         put(Kind.DISPOSITION_SET, set_id, body.model_dump(mode="json"))
     for queue_id, name, required_skill, dispositions, sla in QUEUES:
         queue = QueueInput(
-            name=name, requiredSkillId=required_skill, dispositionSetId=dispositions, slaTargetSeconds=sla
+            name=name,
+            requiredSkillId=required_skill,
+            dispositionSetId=dispositions,
+            slaTargetSeconds=sla,
+            webChat=queue_id in CHAT_TOPICS,
+            topicLabel=CHAT_TOPICS.get(queue_id),
         )
         put(Kind.QUEUE, queue_id, queue.model_dump(mode="json"))
     settings = WorkspaceSettingsInput(

@@ -73,6 +73,8 @@ class QueueRules:
     # The outcomes an agent may pick, by category (Success, Unsure, Fail); empty when there is no set. The
     # system's "No agent submission" is never listed: only the wrap-up timeout writes it.
     outcomes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    web_chat: bool = False  # customers may open a chat here from the public chat page
+    topic_label: str | None = None  # what the chat page calls it (None: the name)
 
     def accepts(self, category: str, outcome: str) -> bool:
         """Whether an agent may submit this category and outcome here (outcomes compare as names). Without a
@@ -192,6 +194,8 @@ def queue_rules(queue: Queue, settings: WorkspaceSettings, sets: Mapping[str, Di
         dispositions_enabled=queue.dispositionsEnabled,
         disposition_set_id=set_id,
         outcomes=MappingProxyType(outcomes),
+        web_chat=queue.webChat,
+        topic_label=queue.topicLabel,
     )
 
 

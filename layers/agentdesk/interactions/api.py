@@ -1,5 +1,6 @@
-"""The chat-session HTTP route: a customer (no sign-in) opens a chat and gets the token its WebSocket
-connects with. Limited per source address before anything is read or written."""
+"""The public chat HTTP routes (no sign-in): the topics a customer may pick (the queues open to web chat), and
+opening a chat, which answers the token its WebSocket connects with. Each is limited per source address
+before anything is read or written."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from agentdesk.config import directory
 from agentdesk.config.contracts import PUBLIC, ROLE_EXTENSION, ErrorResponse
 from agentdesk.interactions import routing, service
-from agentdesk.interactions.contracts import ChatSession, ChatSessionInput
+from agentdesk.interactions.contracts import ChatSession, ChatSessionInput, ChatTopic, ChatTopics
 from agentdesk.kernel import customer_tokens
 from agentdesk.kernel.errors import rate_limited
 from agentdesk.kernel.rate_limit import limiter
@@ -26,7 +27,7 @@ _RESPONSES: dict[int, OpenAPIResponse] = {
         status: {"description": text, "content": {"application/json": {"model": ErrorResponse}}}
         for status, text in (
             (400, "BAD_REQUEST: malformed JSON, a wrong type, an unknown field or a value out of range."),
-            (404, "NOT_FOUND: no such queue (or no queue takes chats)."),
+            (404, "NOT_FOUND: no such queue open to web chat (or, without queueId, the general queue is not)."),
             (413, "PAYLOAD_TOO_LARGE: the body is over 64 KB."),
             (429, "RATE_LIMITED: too many chats opened from this address; wait Retry-After seconds."),
         )
@@ -37,9 +38,39 @@ _RESPONSES[429]["headers"] = {
 }
 
 
+_TOPIC_RESPONSES: dict[int, OpenAPIResponse] = {
+    429: {
+        "description": "RATE_LIMITED: the topics were read too often from this address; wait Retry-After seconds.",
+        "content": {"application/json": {"model": ErrorResponse}},
+        "headers": {
+            "Retry-After": {"description": "Whole seconds to wait before trying again.", "schema": {"type": "integer"}}
+        },
+    },
+}
+
+
 def _source_address() -> str:
     event = router.current_event
     return str(event.request_context.http.source_ip or "unknown")
+
+
+@router.get(
+    "/api/chat/topics",
+    summary="The chat topics (customers; no sign-in)",
+    description="The queues open to web chat (the queue's webChat), each with the label the chat page shows "
+    "(its topicLabel, else its name): the general queue first, then by label. Limited per source address.",
+    operation_id="listChatTopics",
+    tags=["Chat"],
+    responses=_TOPIC_RESPONSES,
+    security=[],
+    openapi_extensions={ROLE_EXTENSION: PUBLIC},
+)
+def list_chat_topics() -> ChatTopics:
+    wait = limiter("chat-topics", get_settings().chat_topics_limit).take(_source_address())
+    if wait is not None:
+        raise rate_limited(wait, "Reads of the chat topics from this address")
+    topics = [ChatTopic(queueId=q.queue_id, label=q.topic_label or q.name) for q in service.chat_topics()]
+    return ChatTopics(topics=topics)
 
 
 @router.post(

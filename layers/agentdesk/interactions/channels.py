@@ -20,9 +20,14 @@ from agentdesk.config import directory
 from agentdesk.config.directory import Directory
 from agentdesk.interactions import domain, ingress_store, routing, service, store
 from agentdesk.interactions import events as ev
-from agentdesk.interactions.contracts import IngressInteraction, IngressInteractionInput, OfferView
+from agentdesk.interactions.contracts import (
+    IngressInteraction,
+    IngressInteractionInput,
+    OfferView,
+    ingress_view_of,
+)
 from agentdesk.interactions.domain import ingress as rules
-from agentdesk.interactions.domain.lifecycle import moment
+from agentdesk.interactions.domain.lifecycle import hold, moment, resume
 from agentdesk.interactions.ingress_store import Link
 from agentdesk.kernel import clock, ids
 from agentdesk.kernel.errors import AgentDeskError, ErrorCode
@@ -44,20 +49,8 @@ def actor_of(integration_id: str) -> Actor:
 
 
 def ingress_view(interaction: domain.Interaction, link: Link) -> IngressInteraction:
-    return IngressInteraction(
-        interactionId=interaction.interaction_id,
-        externalId=link.external_id,
-        channel=interaction.channel.value,
-        direction=interaction.direction.value,
-        status=interaction.status.value,
-        queueId=interaction.queue_id,
-        queueName=interaction.queue_name,
-        skillId=interaction.skill_id,
-        agentId=interaction.agent_id,
-        contactId=interaction.contact.contact_id,
-        onHold=link.on_hold and interaction.status is domain.Status.ACTIVE,
-        version=interaction.version,
-    )
+    """The interaction as the system that created it sees it (a part of the staff's view)."""
+    return ingress_view_of(service.view(interaction), link.external_id)
 
 
 def _existing(integration_id: str, interaction_id: str) -> tuple[domain.Interaction, Link]:
@@ -127,7 +120,7 @@ def _new(
     )
     actor = actor_of(integration_id)
     work = UnitOfWork(store.connection())
-    work.event(service.event(ev.InteractionQueued, queued, actor), "interaction:event:0")
+    work.event(service.event(ev.InteractionQueued, queued, actor, rules=queue), "interaction:event:0")
     after = queued
     if profile is not None:
         # The agent placing it takes it now, or the request is refused and nothing is written.
@@ -144,8 +137,10 @@ def _new(
             auto_answer=True,
         )
         offer = OfferView(offerId=ids.new_id("ofr_"), expiresAt=after.updated_at, autoAnswer=True)
-        work.event(service.event(ev.InteractionOffered, after, actor, offer=offer), "interaction:event:1")
-        assigned = service.event(ev.InteractionAssigned, after, actor, agentId=profile.agent_id, autoAnswered=True)
+        work.event(service.event(ev.InteractionOffered, after, actor, rules=queue, offer=offer), "interaction:event:1")
+        assigned = service.event(
+            ev.InteractionAssigned, after, actor, rules=queue, agentId=profile.agent_id, autoAnswered=True
+        )
         work.event(assigned, "interaction:event:2")
     store.stage(work, after, None)
     link = Link(queued.interaction_id, integration_id, body.externalId)
@@ -166,9 +161,10 @@ def touched(interaction: domain.Interaction, now_at: str) -> domain.Interaction:
 def update(
     integration_id: str, interaction_id: str, kind: rules.Update, at: str | None
 ) -> tuple[IngressInteraction, bool]:
-    """Apply an outside system's lifecycle update; (the interaction after, whether anything changed)."""
+    """Apply an outside system's lifecycle update; (the interaction after, whether anything changed). Held and
+    resumed put the customer on hold and back on the interaction itself (its view shows it to the agent)."""
     current, link = _existing(integration_id, interaction_id)
-    decision = rules.decide(kind, current.status, link.on_hold)
+    decision = rules.decide(kind, current.status, current.on_hold)
     if decision.effect is rules.Effect.NOTHING:
         return ingress_view(current, link), False
     if decision.effect is rules.Effect.END:
@@ -179,29 +175,31 @@ def update(
                 raise
             after, link = _existing(integration_id, interaction_id)  # ended at the same moment by someone else
             return ingress_view(after, link), False
-        after_link = replace(link, on_hold=False)
-        return ingress_view(ended, after_link), True
+        return ingress_view(ended, link), True
 
     actor = actor_of(integration_id)
-    written: dict[str, Link] = {}
 
-    def decide(now: domain.Interaction, _config: Directory) -> service.Change | None:
-        fresh = ingress_store.link(interaction_id) or link
-        step = rules.decide(kind, now.status, fresh.on_hold)
-        after_link = replace(fresh, on_hold=step.on_hold)
-        written["link"] = after_link
+    def decide(now: domain.Interaction, config: Directory) -> service.Change | None:
+        step = rules.decide(kind, now.status, now.on_hold)
         if step.effect is rules.Effect.NOTHING:
-            written["link"] = fresh
             return None
+        queue = service.rules_of(config, now.queue_id)
         if step.effect is rules.Effect.ANSWER:
             offer = now.offer
             assert offer is not None
             after = domain.accept(now, agent_id=offer.agent_id, now=clock.now())
-            event = service.event(ev.InteractionAssigned, after, actor, agentId=offer.agent_id, autoAnswered=False)
+            assigned = service.event(
+                ev.InteractionAssigned, after, actor, rules=queue, agentId=offer.agent_id, autoAnswered=False
+            )
+            return service.Change(after, [assigned])
+        if kind is rules.Update.HELD:
+            after = hold(now, now=clock.now())
+        elif kind is rules.Update.RESUMED:
+            after = resume(now, now=clock.now())
         else:
             after = touched(now, iso(moment(clock.now())))
-            event = service.event(_RECORDED[kind], after, actor, integrationId=integration_id, at=at)
-        return service.Change(after, [event], lambda work: ingress_store.stage_link(work, after_link))
+        recorded = service.event(_RECORDED[kind], after, actor, rules=queue, integrationId=integration_id, at=at)
+        return service.Change(after, [recorded])
 
     after, change = service.run(interaction_id, decide)
-    return ingress_view(after, written.get("link", link)), change is not None
+    return ingress_view(after, link), change is not None

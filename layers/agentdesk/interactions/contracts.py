@@ -103,6 +103,11 @@ class InteractionView(_View):
     times: TimesView
     wrapUpDeadline: str | None = Field(default=None, description="While in wrap-up: when the system dispositions it")
     rating: RatingView | None = None
+    onHold: bool = Field(default=False, description="The channel reported the customer on hold (voice)")
+    heldSince: str | None = Field(default=None, description="While on hold: since when")
+    holdSeconds: float = Field(
+        default=0.0, ge=0, description="The holds that ended, added up (the running one counts from heldSince)"
+    )
     dispositionSetId: str | None = Field(default=None, description="The queue's disposition set (null: none)")
     outcomes: dict[CategoryName, list[str]] | None = Field(
         default=None, description="The outcomes the disposition form offers, by category (from the queue's rules)"
@@ -177,6 +182,28 @@ class Performance(_View):
     unsure: int
     failed: int
     handleSeconds: float
+
+
+class TeamInteraction(_View):
+    """An open interaction of an agent in the supervisor's teams (the wallboard's conversations)."""
+
+    interactionId: str
+    channel: ChannelName
+    direction: DirectionName
+    status: StatusName
+    queueId: str
+    queueName: str
+    agentId: str
+    agentName: str | None = None
+    contactName: str
+    subject: str | None = None
+    queuedAt: str
+    answeredAt: str | None = Field(default=None, description="null: offered, not answered yet (still waiting)")
+    endedAt: str | None = Field(default=None, description="Set in wrap-up: the conversation is over")
+    onHold: bool
+    heldSince: str | None = None
+    watching: bool = Field(description="You hear this conversation live (watchInteraction)")
+    version: int
 
 
 class OfferView(_View):
@@ -309,6 +336,10 @@ class ListQueueStats(ActionRequest):
     action: Literal["listQueueStats"]
 
 
+class ListTeamInteractions(ActionRequest):
+    action: Literal["listTeamInteractions"]
+
+
 class WatchInteraction(ActionRequest):
     action: Literal["watchInteraction"]
     interactionId: InteractionId
@@ -423,6 +454,10 @@ class QueueStatsReply(BaseModel):
     queues: list[QueueStat]
 
 
+class TeamInteractionsReply(BaseModel):
+    items: list[TeamInteraction] = Field(description="Oldest first")
+
+
 class PerformanceReply(BaseModel):
     today: Performance
 
@@ -478,7 +513,8 @@ class InteractionTyping(BaseModel):
 
 
 class InteractionUpdated(BaseModel):
-    """The interaction changed (offer withdrawn or expired: back to queued; notes, tags, disposition, rating)."""
+    """The interaction changed (offer withdrawn or expired: back to queued; notes, tags, disposition, rating;
+    the channel put the customer on hold or took them off it)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -504,11 +540,21 @@ class ChatSessionInput(BaseModel):
     name: ConfigName = Field(description="1-80 characters, at least one of them not a space; stored trimmed")
     email: Email | None = None
     queueId: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
-        default=None, description="The queue to join; default: the general queue"
+        default=None,
+        description="The queue to join, one open to web chat (GET /api/chat/topics); default: the general queue",
     )
     topic: Annotated[Description, StringConstraints(max_length=200)] | None = Field(
         default=None, description="What the chat is about, shown to the agent as its subject"
     )
+
+
+class ChatTopic(BaseModel):
+    queueId: str = Field(description="Send it as the queueId of POST /api/chat/sessions")
+    label: str = Field(description="What the customer picks: the queue's topicLabel, else its name")
+
+
+class ChatTopics(BaseModel):
+    topics: list[ChatTopic] = Field(description="The queues open to web chat; the general queue first, if open")
 
 
 class ChatSession(BaseModel):
@@ -575,6 +621,24 @@ class IngressInteraction(BaseModel):
     contactId: str
     onHold: bool = Field(description="Between a held and a resumed update")
     version: int
+
+
+def ingress_view_of(interaction: InteractionView, external_id: str) -> IngressInteraction:
+    """What the system that created an interaction sees of it."""
+    return IngressInteraction(
+        interactionId=interaction.interactionId,
+        externalId=external_id,
+        channel=interaction.channel,
+        direction=interaction.direction,
+        status=interaction.status,
+        queueId=interaction.queueId,
+        queueName=interaction.queueName,
+        skillId=interaction.skillId,
+        agentId=interaction.agentId,
+        contactId=interaction.contact.contactId,
+        onHold=interaction.onHold,
+        version=interaction.version,
+    )
 
 
 class IngressUpdateInput(BaseModel):

@@ -3,8 +3,8 @@
 interactions table (pk, sk):
 - `ingress#<integrationId>` / `external#<externalId>`: the claim of an outside system's id, written only if
   new, in the transaction that creates the interaction (so one external id makes one interaction);
-- `<interactionId>` / `ingress`: the link back: which integration created it, its external id, whether the
-  customer is on hold.
+- `<interactionId>` / `ingress`: the link back: which integration created it and its external id (whether the
+  customer is on hold is the interaction's own state).
 
 idempotency table (id, expiration): `ingress#<integrationId>#<signature>` for each signed request accepted,
 written only if new (or expired), living past the timestamp window, so the same signed request is taken once.
@@ -36,24 +36,17 @@ class Link:
     interaction_id: str
     integration_id: str
     external_id: str
-    on_hold: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "interactionId": self.interaction_id,
             "integrationId": self.integration_id,
             "externalId": self.external_id,
-            "onHold": self.on_hold,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Link:
-        return cls(
-            str(data["interactionId"]),
-            str(data["integrationId"]),
-            str(data["externalId"]),
-            bool(data.get("onHold", False)),
-        )
+        return cls(str(data["interactionId"]), str(data["integrationId"]), str(data["externalId"]))
 
 
 class SignatureSeen(Model):
@@ -108,7 +101,7 @@ def link(interaction_id: str) -> Link | None:
 
 
 def stage_link(work: UnitOfWork, link: Link) -> None:
-    """The link, written with the interaction (whose version condition keeps concurrent updates apart)."""
+    """The link, written with the interaction it belongs to (in the transaction that creates it)."""
     model = _interactions()
     document = json.dumps(link.to_dict(), separators=(",", ":"))
     work.put(LINK_LABEL, model(link.interaction_id, LINK, kind="ingress", document=document))

@@ -93,6 +93,9 @@ def view(interaction: domain.Interaction, rules: QueueRules | None = None) -> In
         times=TimesView.model_validate(interaction.times.to_dict()),
         wrapUpDeadline=interaction.wrap_up_deadline,
         rating=RatingView.model_validate(interaction.rating.to_dict()) if interaction.rating else None,
+        onHold=interaction.on_hold,
+        heldSince=interaction.held_since,
+        holdSeconds=interaction.hold_seconds,
         transfer=transfer,
         dispositionSetId=set_id,
         outcomes=outcomes,  # type: ignore[arg-type]
@@ -154,10 +157,14 @@ def event(
     actor: Actor,
     *,
     rules: QueueRules | None = None,
+    config: Directory | None = None,
     **data: Any,
 ) -> DomainEvent[Any]:
-    """An event of this context: `data.interaction` is the interaction after the change (with its queue's
-    disposition set when `rules` are given: the pushes an agent disposition from carry it)."""
+    """An event of this context: `data.interaction` is the interaction after the change, always with its
+    queue's disposition set and outcomes (the pushes an agent dispositions from carry them): from `rules`,
+    else from `config` (else the current directory)."""
+    if rules is None:
+        rules = rules_of(config or directory.current(), interaction.queue_id)
     data_model = kind.model_fields["data"].annotation
     assert data_model is not None
     return kind(
@@ -241,10 +248,10 @@ def open_chat(
     config = config or directory.current()
     chosen = queue_id or config.general_queue_id
     rules = config.queue(chosen) if chosen else None
-    if rules is None:
+    if rules is None or not rules.web_chat:  # a queue closed to web chat is not told apart from none at all
         raise AgentDeskError(
             ErrorCode.NOT_FOUND,
-            f"There is no queue {chosen}." if chosen else "No queue takes chats: name one (queueId).",
+            f"There is no queue {chosen} open to web chat." if chosen else "No queue takes chats: name one (queueId).",
             "queueId",
         )
     interaction = domain.open_interaction(
@@ -258,8 +265,16 @@ def open_chat(
         subject=topic or None,
     )
     actor = Actor(userId=interaction.contact.contact_id, role="customer")
-    commit(None, Change(interaction, [event(ev.InteractionQueued, interaction, actor)]))
+    commit(None, Change(interaction, [event(ev.InteractionQueued, interaction, actor, rules=rules)]))
     return interaction
+
+
+def chat_topics(config: Directory | None = None) -> list[QueueRules]:
+    """The queues open to web chat: the general queue first (the page's default), then by the label shown."""
+    config = config or directory.current()
+    general = config.general_queue_id
+    open_to_chat = [q for q in config.queues.values() if q.web_chat]
+    return sorted(open_to_chat, key=lambda q: (q.queue_id != general, (q.topic_label or q.name).casefold(), q.queue_id))
 
 
 # --- offers --------------------------------------------------------------------------------------------------
@@ -334,6 +349,7 @@ def reject(principal: Principal, interaction_id: str, reason: str | None) -> dom
             ev.InteractionOfferRejected,
             after,
             actor_of(principal),
+            config=config,
             agentId=offer.agent_id,
             offerId=offer.offer_id,
             reason=reason,
@@ -352,7 +368,13 @@ def expire_offer(interaction_id: str, offer_id: str) -> domain.Interaction | Non
         if after is None or offer is None:
             return None
         expired = event(
-            ev.InteractionOfferExpired, after, SYSTEM, agentId=offer.agent_id, offerId=offer.offer_id, reason=None
+            ev.InteractionOfferExpired,
+            after,
+            SYSTEM,
+            config=config,
+            agentId=offer.agent_id,
+            offerId=offer.offer_id,
+            reason=None,
         )
         return Change(after, [expired], _release(offer.agent_id, interaction_id, config))
 
@@ -387,6 +409,7 @@ def send_message(
     """A message from the agent on the interaction or its customer; returns (interaction, message, new). A
     resend with the same clientMessageId returns the message sent the first time, and sends nothing."""
     sender = _party(principal)
+    config = directory.current()
     for _attempt in range(ATTEMPTS):
         current = _load(interaction_id)
         _may_write(principal, current)
@@ -407,7 +430,11 @@ def send_message(
         )
         change = Change(
             after,
-            [event(ev.InteractionMessageSent, after, actor_of(principal), message=message_view(message))],
+            [
+                event(
+                    ev.InteractionMessageSent, after, actor_of(principal), config=config, message=message_view(message)
+                )
+            ],
             lambda work, m=message: store.stage_message(work, m),
         )
         try:
@@ -453,12 +480,12 @@ def typing_audience(principal: Principal, interaction_id: str) -> tuple[domain.I
 
 
 def add_note(principal: Principal, interaction_id: str, text: str) -> domain.Interaction:
-    def decide(current: domain.Interaction, _config: Directory) -> Change:
+    def decide(current: domain.Interaction, config: Directory) -> Change:
         after = domain.add_note(
             current, agent_id=principal.user_id, note_id=ids.new_id("note_"), text=text, now=clock.now()
         )
         note = NoteView.model_validate(after.notes[-1].to_dict())
-        return Change(after, [event(ev.InteractionNoteAdded, after, actor_of(principal), note=note)])
+        return Change(after, [event(ev.InteractionNoteAdded, after, actor_of(principal), config=config, note=note)])
 
     return run(interaction_id, decide)[0]
 
@@ -478,6 +505,7 @@ def set_tag(principal: Principal, interaction_id: str, tag: str, *, present: boo
             ev.InteractionTagsChanged,
             after,
             actor_of(principal),
+            config=config,
             added=[label] if present else [],
             removed=[] if present else [label],
         )
@@ -528,17 +556,17 @@ def end(principal: Principal | None, interaction_id: str, reason: str | None = N
             reason=reason,
         )
         if after.status is domain.Status.ABANDONED:
-            abandoned = event(ev.InteractionAbandoned, after, actor, endedBy=by.value, reason=reason)
+            abandoned = event(ev.InteractionAbandoned, after, actor, rules=rules, endedBy=by.value, reason=reason)
             offer = current.offer
             return Change(after, [abandoned], _release(offer.agent_id, interaction_id, config) if offer else None)
         ended = event(ev.InteractionEnded, after, actor, rules=rules, endedBy=by.value, reason=reason)
         agent_id = current.agent_id
         assert agent_id is not None
         wrap_up = after.status is domain.Status.WRAP_UP
-        extra: list[DomainEvent[Any]] = [] if wrap_up else [event(ev.InteractionClosed, after, actor)]
+        extra: list[DomainEvent[Any]] = [] if wrap_up else [event(ev.InteractionClosed, after, actor, rules=rules)]
         waiting = current.transfer
         if waiting is not None:
-            extra.append(_transfer_event(ev.InteractionTransferCancelled, after, actor, waiting))
+            extra.append(_transfer_event(ev.InteractionTransferCancelled, after, actor, waiting, rules))
 
         def stage(work: UnitOfWork) -> None:
             if waiting is not None:  # the consulted agent's slot is free again
@@ -611,7 +639,7 @@ def submit_disposition(
         )
         actor = actor_of(principal)
         if completed:
-            done = event(ev.InteractionDispositionCompleted, after, actor, source="agent", complete=True)
+            done = event(ev.InteractionDispositionCompleted, after, actor, rules=rules, source="agent", complete=True)
             before = current.disposition
             assert before is not None
 
@@ -621,8 +649,8 @@ def submit_disposition(
                     store.stage_recount(work, principal.user_id, before.counted_on, counted.value, chosen.value)
 
             return Change(after, [done], recount)
-        submitted = event(ev.InteractionDispositionSubmitted, after, actor, source="agent", complete=True)
-        closed = event(ev.InteractionClosed, after, actor)
+        submitted = event(ev.InteractionDispositionSubmitted, after, actor, rules=rules, source="agent", complete=True)
+        closed = event(ev.InteractionClosed, after, actor, rules=rules)
 
         def stage(work: UnitOfWork) -> None:
             _finish_wrap_up(work, principal.user_id, interaction_id, actor, config)
@@ -658,8 +686,11 @@ def time_out_wrap_up(interaction_id: str) -> domain.Interaction | None:
         after = domain.time_out_wrap_up(current, now=clock.now(), counted_on=today)
         if after is None:
             return None
-        submitted = event(ev.InteractionDispositionSubmitted, after, SYSTEM, source="timeout", complete=False)
-        closed = event(ev.InteractionClosed, after, SYSTEM)
+        rules = rules_of(config, after.queue_id)
+        submitted = event(
+            ev.InteractionDispositionSubmitted, after, SYSTEM, rules=rules, source="timeout", complete=False
+        )
+        closed = event(ev.InteractionClosed, after, SYSTEM, rules=rules)
 
         def stage(work: UnitOfWork) -> None:
             _finish_wrap_up(work, agent_id, interaction_id, SYSTEM, config)
@@ -679,12 +710,13 @@ def time_out_wrap_up(interaction_id: str) -> domain.Interaction | None:
 
 
 def rate(principal: Principal, interaction_id: str, score: int, comment: str | None) -> domain.Interaction:
-    def decide(current: domain.Interaction, _config: Directory) -> Change:
+    def decide(current: domain.Interaction, config: Directory) -> Change:
         _may_write(principal, current)
         after = domain.rate(current, score=score, comment=comment, now=clock.now())
-        return Change(
-            after, [event(ev.InteractionRated, after, actor_of(principal), score=score, comment=comment or None)]
+        rated = event(
+            ev.InteractionRated, after, actor_of(principal), config=config, score=score, comment=comment or None
         )
+        return Change(after, [rated])
 
     return run(interaction_id, decide)[0]
 
@@ -744,12 +776,14 @@ def _transfer_event(
     actor: Actor,
     transfer: domain.Transfer,
     rules: QueueRules | None = None,
+    config: Directory | None = None,
 ) -> DomainEvent[Any]:
     return event(
         kind,
         after,
         actor,
         rules=rules,
+        config=config,
         mode=transfer.mode.value,
         fromAgentId=transfer.from_agent_id,
         to={f"{transfer.to_kind}Id": transfer.to_id},
@@ -844,7 +878,7 @@ def transfer(
                 now=now,
             )
             done = domain.Transfer(domain.TransferMode.BLIND, "queue", to_queue, me, "", after.updated_at, note)
-            return Change(after, [_transfer_event(ev.InteractionTransferred, after, actor, done)], release_me)
+            return Change(after, [_transfer_event(ev.InteractionTransferred, after, actor, done, rules)], release_me)
         if to_agent is not None:
             domain.check_transfer_target(current, agent_id=me, target_id=to_agent)
             profile = transfer_target(config, to_agent)
@@ -860,7 +894,7 @@ def transfer(
                 current, agent_id=me, to_kind=to_kind, to_id=to_id, target_id=target, note=note, now=now
             )
             assert after.transfer is not None
-            requested = _transfer_event(ev.InteractionTransferRequested, after, actor, after.transfer)
+            requested = _transfer_event(ev.InteractionTransferRequested, after, actor, after.transfer, config=config)
             return Change(after, [requested], _take_slot(current, target, config))
         rules = rules_of(config, current.queue_id)
         auto = answers_automatically(config, target)
@@ -934,7 +968,7 @@ def cancel_transfer(principal: Principal, interaction_id: str) -> domain.Interac
         pending = current.transfer
         after = domain.cancel_transfer(current, agent_id=principal.user_id, now=clock.now())
         assert pending is not None
-        cancelled = _transfer_event(ev.InteractionTransferCancelled, after, actor, pending)
+        cancelled = _transfer_event(ev.InteractionTransferCancelled, after, actor, pending, config=config)
         return Change(after, [cancelled], _release(pending.target_agent_id, interaction_id, config))
 
     return run(interaction_id, decide)[0]
@@ -961,9 +995,11 @@ def queue_now(rules: QueueRules, now: datetime | None = None) -> QueueNow:
     return QueueNow(rules.queue_id, rules.name, count, longest, routable)
 
 
-def transfer_targets(principal: Principal, interaction_id: str) -> tuple[list[agents.LiveState], list[QueueNow]]:
-    """Where the agent on an interaction may transfer it: the colleagues who take interactions (with their
-    live status) and the queues."""
+def transfer_targets(
+    principal: Principal, interaction_id: str
+) -> tuple[list[tuple[str, agents.LiveState]], list[QueueNow]]:
+    """Where the agent on an interaction may transfer it: the colleagues who take interactions (their name
+    and live status) and the queues."""
     current = _load(interaction_id)
     _may_write(principal, current)
     config = directory.current()
@@ -973,7 +1009,8 @@ def transfer_targets(principal: Principal, interaction_id: str) -> tuple[list[ag
     )
     queues = sorted(config.queues.values(), key=lambda q: (q.name.casefold(), q.queue_id))
     now = clock.now()
-    return agents.live_states(colleagues), [queue_now(q, now) for q in queues]
+    live = agents.live_states(colleagues)
+    return [(p.name, state) for p, state in zip(colleagues, live, strict=True)], [queue_now(q, now) for q in queues]
 
 
 def queue_stats() -> list[QueueNow]:
@@ -983,6 +1020,22 @@ def queue_stats() -> list[QueueNow]:
 
 
 # --- supervisors ---------------------------------------------------------------------------------------------
+
+
+def team_interactions(principal: Principal, config: Directory | None = None) -> list[domain.Interaction]:
+    """The open interactions (offered, active, in wrap-up) of the agents the principal supervises (an admin:
+    every agent), oldest first: one query of the byAgent index per agent."""
+    config = config or directory.current()
+    found: list[domain.Interaction] = []
+    for profile in config.agents_visible_to(principal):
+        cursor: str | None = None
+        while True:
+            page = store.by_agent(profile.agent_id, "open", 100, cursor)
+            found += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    return sorted(found, key=lambda i: (i.times.queued_at, i.interaction_id))
 
 
 def watch(principal: Principal, interaction_id: str, *, on: bool) -> domain.Interaction:

@@ -10,8 +10,10 @@ interactions (pk, sk):
 - `agent#<agentId>` / `today#<date>`: the performance counters of the agent's site-local day (ADD);
 - `agent#<agentId>` / `settings`: the agent's own auto-answer choice.
 
-routing (pk `queue#<queueId>`, sk agent id): one row per agent assigned to the queue, with the state
-version it was written from (an older event never overwrites a newer row).
+routing (pk a partition: `queue#<queueId>` or `queue#<queueId>#skill#<skillId>`, sk agent id): one row per
+agent and partition (domain/routing.py), with the state version it was written from (an older event never
+overwrites a newer row). Indexes: `ranked` (pk + `rank`, sparse: only the agents who may be offered work now,
+best first) and `byAgent` (sk + pk: an agent's rows, to remove the ones of queues and skills they left).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection as PynamoConnection
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from agentdesk.interactions import domain
 from agentdesk.kernel.binding import bind
@@ -93,18 +96,39 @@ class InteractionItem(Model):
     waiting = Waiting()
 
 
+class Ranked(GlobalSecondaryIndex["RoutingItem"]):
+    class Meta:
+        index_name = "ranked"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    rank = UnicodeAttribute(range_key=True)
+
+
+class RowsOfAgent(GlobalSecondaryIndex["RoutingItem"]):
+    class Meta:
+        index_name = "byAgent"
+        projection = AllProjection()
+
+    sk = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
 class RoutingItem(Model):
     class Meta:
         table_name = "agentdesk-routing"
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    rank = UnicodeAttribute(null=True)
     proficiency = NumberAttribute(default=0)
     free_slots = NumberAttribute(default=0, attr_name="freeSlots")
     idle_since = UnicodeAttribute(default="", attr_name="idleSince")
     routable = BooleanAttribute(default=False)
     on_voice = BooleanAttribute(default=False, attr_name="onVoice")
     state_version = NumberAttribute(default=0, attr_name="stateVersion")
+    ranked = Ranked()
+    rows_of_agent = RowsOfAgent()
 
 
 def _model() -> type[InteractionItem]:
@@ -253,10 +277,11 @@ def of_contact(contact_id: str, limit: int = 20) -> list[domain.Interaction]:
     return [domain.Interaction.from_dict(json.loads(item.document or "{}")) for item in items]
 
 
-def waiting(queue_id: str, limit: int = 10) -> list[tuple[str, str]]:
-    """(queuedAt, interaction id) of what waits in the queue, oldest first (an index: a moment behind)."""
+def waiting_interactions(queue_id: str, limit: int = 10) -> list[domain.Interaction]:
+    """What waits in the queue, oldest first, as the `waiting` index has it (a moment behind: a claim checks
+    the version it read)."""
     items = _model().waiting.query(queue_id, limit=limit, page_size=limit)
-    return [(str(item.queued_at), item.pk) for item in items]
+    return [domain.Interaction.from_dict(json.loads(item.document or "{}")) for item in items]
 
 
 def waiting_count(queue_id: str) -> tuple[int, str | None]:
@@ -340,27 +365,41 @@ def set_auto_answer_choice(agent_id: str, enabled: bool) -> None:
 # --- the routing read model ----------------------------------------------------------------------------------
 
 
+def _candidate(item: RoutingItem) -> domain.Candidate:
+    return domain.Candidate(
+        agent_id=item.sk,
+        proficiency=int(item.proficiency or 0),
+        free_slots=int(item.free_slots or 0),
+        idle_since=item.idle_since or "",
+        routable=bool(item.routable),
+        on_voice=bool(item.on_voice),
+    )
+
+
 def candidates(queue_id: str) -> list[domain.Candidate]:
-    """Every agent row of the queue (eventually consistent: routing rechecks each agent when claiming)."""
-    return [
-        domain.Candidate(
-            agent_id=item.sk,
-            proficiency=int(item.proficiency or 0),
-            free_slots=int(item.free_slots or 0),
-            idle_since=item.idle_since or "",
-            routable=bool(item.routable),
-            on_voice=bool(item.on_voice),
-        )
-        for item in _routing().query(f"queue#{queue_id}")
-    ]
+    """Every agent row of the queue's own partition (eventually consistent: routing rechecks each agent
+    when claiming)."""
+    return [_candidate(item) for item in _routing().query(domain.partition(queue_id))]
 
 
-def save_candidate(queue_id: str, candidate: domain.Candidate, state_version: int) -> bool:
-    """Write the agent's row unless a row from a newer state is there; True if written."""
-    model = _routing()
-    item = model(
-        f"queue#{queue_id}",
+def ranked(partition: str, limit: int) -> list[domain.Candidate]:
+    """The first `limit` agents of a partition who may be offered work now, best first (the `ranked` index:
+    a moment behind the rows; routing rechecks each agent when claiming)."""
+    result = _routing().ranked.query(partition, limit=limit, page_size=limit)
+    return [_candidate(item) for item in result]
+
+
+def routable_count(partition: str) -> int:
+    """How many agents of a partition may be offered work now (the `ranked` index)."""
+    return _routing().ranked.count(partition)
+
+
+def _row_item(row: domain.Row, state_version: int) -> RoutingItem:
+    candidate = row.candidate
+    return _routing()(
+        row.partition,
         candidate.agent_id,
+        rank=row.rank,
         proficiency=candidate.proficiency,
         free_slots=candidate.free_slots,
         idle_since=candidate.idle_since,
@@ -368,8 +407,32 @@ def save_candidate(queue_id: str, candidate: domain.Candidate, state_version: in
         on_voice=candidate.on_voice,
         state_version=state_version,
     )
+
+
+def save_rows(rows: Sequence[domain.Row], state_version: int) -> int:
+    """Write an agent's rows unless rows from a newer state are there; returns how many were written. One
+    transaction per 100 rows; when one is refused (an older event than some row), row by row."""
+    model = _routing()
+    written = 0
+    for start in range(0, len(rows), 100):
+        chunk = rows[start : start + 100]
+        condition = model.sk.does_not_exist() | (model.state_version <= state_version)
+        try:
+            with TransactWrite(connection=model._get_connection().connection) as transaction:
+                for row in chunk:
+                    transaction.save(_row_item(row, state_version), condition=condition)
+            written += len(chunk)
+        except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
+                raise
+            written += sum(_save_row(row, state_version) for row in chunk)
+    return written
+
+
+def _save_row(row: domain.Row, state_version: int) -> bool:
+    model = _routing()
     try:
-        item.save(condition=model.sk.does_not_exist() | (model.state_version <= state_version))
+        _row_item(row, state_version).save(condition=model.sk.does_not_exist() | (model.state_version <= state_version))
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -377,15 +440,14 @@ def save_candidate(queue_id: str, candidate: domain.Candidate, state_version: in
     return True
 
 
-def remove_candidate(queue_ids: Iterable[str], agent_id: str) -> None:
-    """The agent is no longer assigned to these queues."""
-    model = _routing()
-    for queue_id in queue_ids:
-        model(f"queue#{queue_id}", agent_id).delete()
+def partitions_of(agent_id: str) -> list[str]:
+    """The partitions holding a row of the agent (the `byAgent` index)."""
+    return [item.pk for item in _routing().rows_of_agent.query(agent_id)]
 
 
-def queues_of_candidate(agent_id: str, queue_ids: Sequence[str]) -> list[str]:
-    """Which of these queues hold a row of the agent (to remove the rows of queues the agent left)."""
+def remove_rows(agent_id: str, partitions: Iterable[str]) -> None:
+    """The agent no longer belongs in these partitions (left a queue, lost a skill)."""
     model = _routing()
-    keys = [(f"queue#{q}", agent_id) for q in queue_ids]
-    return [item.pk.removeprefix("queue#") for item in model.batch_get(keys)] if keys else []
+    with model.batch_write() as batch:
+        for key in partitions:
+            batch.delete(model(key, agent_id))

@@ -262,18 +262,17 @@ def cancel_transfer(principal: Principal, request: c.CancelTransfer) -> dict[str
 )
 def list_transfer_targets(principal: Principal, request: c.ListTransferTargets) -> dict[str, Any]:
     agents, queues = service.transfer_targets(principal, request.interactionId)
-    names = {p.agent_id: p.name for p in directory.current().profiles.values()}
     reply = c.TransferTargetsReply(
         agents=[
             c.TransferAgent(
                 agentId=a.agent_id,
-                name=names.get(a.agent_id, a.agent_id),
+                name=name,
                 status=a.status,
                 displayedStatus=a.displayed_status,
                 activeInteractions=a.active_interactions,
                 capacity=a.capacity,
             )
-            for a in agents
+            for name, a in agents
         ],
         queues=[
             c.TransferQueue(queueId=q.queue_id, name=q.name, waiting=q.waiting, agentsRoutable=q.agents_routable)
@@ -302,6 +301,40 @@ def list_queue_stats(_principal: Principal, _request: c.ListQueueStats) -> dict[
         for q in service.queue_stats()
     ]
     return c.QueueStatsReply(queues=stats).model_dump(mode="json")
+
+
+@action(
+    "listTeamInteractions",
+    c.ListTeamInteractions,
+    min_role=Role.SUPERVISOR,
+    summary="The open interactions (offered, active, in wrap-up) of the agents in your teams (admins: every "
+    "agent's), oldest first; watchInteraction one to hear it live.",
+    reply=c.TeamInteractionsReply,
+)
+def list_team_interactions(principal: Principal, _request: c.ListTeamInteractions) -> dict[str, Any]:
+    items = [
+        c.TeamInteraction(
+            interactionId=i.interaction_id,
+            channel=i.channel.value,
+            direction=i.direction.value,
+            status=i.status.value,
+            queueId=i.queue_id,
+            queueName=i.queue_name,
+            agentId=i.agent_id or "",
+            agentName=i.agent_name,
+            contactName=i.contact.name,
+            subject=i.subject,
+            queuedAt=i.times.queued_at,
+            answeredAt=i.times.answered_at,
+            endedAt=i.times.ended_at,
+            onHold=i.on_hold,
+            heldSince=i.held_since,
+            watching=principal.user_id in i.watchers,
+            version=i.version,
+        )
+        for i in service.team_interactions(principal)
+    ]
+    return c.TeamInteractionsReply(items=items).model_dump(mode="json")
 
 
 @action(

@@ -85,6 +85,10 @@ REFUSED_TOKENS_PER_SOURCE_IP = Limit(rate_per_second=0.2, burst=10)
 # a family or an office behind one NAT. Beyond that a script is filling the queues with chats nobody wrote.
 CHAT_SESSIONS_PER_SOURCE_IP = Limit(rate_per_second=0.2, burst=10)
 
+# The public chat page reads its topics once per load (and on a reload); a page left open and reloaded now
+# and then, or a few people behind one NAT, stay well inside. A script polling the list is slowed.
+CHAT_TOPICS_PER_SOURCE_IP = Limit(rate_per_second=1, burst=20)
+
 # An outside system (a telephony system, an email gateway) sends a few requests per call, email or task:
 # created, ringing, answered, ended. 20 a second sustained is a large contact centre's peak; the burst covers
 # a switch replaying its backlog after a network blip. A loop that never stops is slowed, not everyone.

@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     interactions_table: str | None = _env(
         "INTERACTIONS_TABLE", "DynamoDB table of interactions, their messages and the performance counters."
     )
-    routing_table: str | None = _env("ROUTING_TABLE", "DynamoDB table of the routing read model (agents per queue).")
+    routing_table: str | None = _env(
+        "ROUTING_TABLE", "DynamoDB table of the routing read model (agents per queue and skill, ranked)."
+    )
 
     # -- tokens ---------------------------------------------------------------------------------------
     user_pool_id: str | None = _env("USER_POOL_ID", "Cognito user pool: the issuer of tokens, the directory.")
@@ -157,6 +159,11 @@ class Settings(BaseSettings):
         default=rate_limits.CHAT_SESSIONS_PER_SOURCE_IP,
         validation_alias="RATE_LIMIT_CHAT_SESSIONS",
         description="Chats opened (POST /api/chat/sessions) per source address.",
+    )
+    chat_topics_limit: LimitSetting = Field(
+        default=rate_limits.CHAT_TOPICS_PER_SOURCE_IP,
+        validation_alias="RATE_LIMIT_CHAT_TOPICS",
+        description="Reads of the public chat topics (GET /api/chat/topics) per source address.",
     )
     ingress_request_limit: LimitSetting = Field(
         default=rate_limits.INGRESS_REQUESTS_PER_INTEGRATION,

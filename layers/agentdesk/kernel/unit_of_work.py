@@ -77,6 +77,7 @@ class UnitOfWork:
     deletes: list[_Write] = field(default_factory=list)
     puts: list[_Write] = field(default_factory=list)
     updates: list[_Write] = field(default_factory=list)
+    events: list[DomainEvent[Any]] = field(default_factory=list)  # the events it writes, in order
 
     def check(self, label: str, model: type[Model], hash_key: Any, range_key: Any = None, *, condition: Any) -> None:
         """A condition on an item the unit does not write (say, that a referenced item still exists)."""
@@ -93,6 +94,7 @@ class UnitOfWork:
 
     def event(self, event: DomainEvent[Any], label: str = "event") -> None:
         """The event, in the outbox, in the same transaction (never written twice: its id must be new)."""
+        self.events.append(event)
         self.put(label, record_of(event), event_model().event_id.does_not_exist())
 
     def labels(self) -> list[str]:

@@ -16,6 +16,7 @@ from agentdesk.interactions.contracts import (
     InteractionTyping,
     InteractionUpdated,
 )
+from agentdesk.reporting.contracts import MetricsToday
 
 
 class ConfigChanged(BaseModel):
@@ -53,4 +54,5 @@ PUSHES: dict[str, tuple[type[BaseModel], str]] = {
     "interaction.typing": (InteractionTyping, InteractionTyping.__doc__ or ""),
     "interaction.updated": (InteractionUpdated, InteractionUpdated.__doc__ or ""),
     "interaction.ended": (InteractionEnded, InteractionEnded.__doc__ or ""),
+    "metrics.today": (MetricsToday, MetricsToday.__doc__ or ""),
 }

@@ -1,15 +1,17 @@
 """What other contexts may ask of the realtime context: which of a user's connections can still be open,
-and ending all of a user's connections with a last message. They never read the connections table
-themselves."""
+ending all of a user's connections with a last message, and delivering a planned push. They never read the
+connections table themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from agentdesk.events import Event
 from agentdesk.kernel import clock, push
 from agentdesk.realtime import connections
 from agentdesk.realtime.connections import Connection
+from agentdesk.realtime.domain.audience import Push, may_hear, pushes_for
 
 # $connect records a connection before API Gateway has finished opening it (the route may take up to its
 # 29 s timeout), and until then the management API does not know it: a record this young counts as open.
@@ -58,3 +60,31 @@ def send_to(user_ids: Iterable[str], message: dict[str, Any]) -> int:
             if push.send(connection.connection_id, message):
                 sent += 1
     return sent
+
+
+def listeners(planned: Push) -> list[Connection]:
+    """The recorded connections a planned push would reach: its users' and its roles', each once, never a
+    customer's unless the push says so."""
+    found: dict[str, Connection] = {}
+    groups = [connections.connections_of(user_id) for user_id in sorted(planned.user_ids)]
+    groups += [connections.connections_with_role(role) for role in sorted(planned.roles)]
+    for group in groups:
+        for connection in group:
+            if may_hear(planned, connection.role):
+                found.setdefault(connection.connection_id, connection)
+    return list(found.values())
+
+
+def deliver(planned: Push, to: list[Connection] | None = None) -> int:
+    """Send a planned push to its listeners (or to `to`, listed before); returns how many took it. A
+    connection that is gone is left for the publisher and $disconnect to clean up."""
+    return sum(1 for c in (listeners(planned) if to is None else to) if push.send(c.connection_id, planned.message))
+
+
+def announce(events: Iterable[Event]) -> int:
+    """Push what these just-committed events become to the people they name, now, instead of when the
+    stream brings them (an offer should not wait for it). The publisher pushes them again from the stream,
+    the durable path, and clients drop what they have (an offer by its id, an interaction by its version);
+    supervisors and roles hear of them from the publisher only. Returns how many connections took one."""
+    planned = [p for event in events for p in pushes_for(event)]
+    return sum(deliver(Push(p.message, p.user_ids, customers=p.customers)) for p in planned)

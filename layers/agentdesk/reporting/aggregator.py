@@ -4,6 +4,10 @@ The whole batch is read first and written in as few transactions as fit (store.a
 BatchProcessor reports, per record, what failed, so Lambda delivers again from the first failed record only.
 A record that is no known event (bad JSON, an unknown type, a field out of contract) is a dead letter: logged,
 kept in the reporting table, and acknowledged — it stops nothing.
+
+Once the batch is counted, each agent's newest state is kept (the open interval of the live metrics; a record
+whose state could not be kept is delivered again) and `metrics.today` is pushed for each agent and queue the
+batch changed (live.py: coalesced, throttled, the last change always pushed).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from agentdesk.config import directory
-from agentdesk.events import parse_event
+from agentdesk.events import Event, parse_event
 from agentdesk.kernel.observability import logger
-from agentdesk.reporting import store
+from agentdesk.reporting import live, store
 from agentdesk.reporting.domain.interaction_metrics import DEFAULT_SLA_SECONDS, Facts
 from agentdesk.reporting.domain.metrics import ZoneOf, contributions
 
@@ -73,12 +77,14 @@ def _describe(error: Exception) -> str:
 
 
 def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None, facts: Facts | None = None) -> BatchOutcome:
-    """Count the events of a batch of Kinesis records (Lambda's shape) once each."""
+    """Count the events of a batch of Kinesis records (Lambda's shape) once each, then keep the agents' open
+    states and push the live metrics the batch changed."""
     zones = zone_of or batch_zones()
     known = facts or batch_facts()
     outcome = BatchOutcome()
     counted: list[store.Counted] = []
     sequence_of: dict[str, str] = {}
+    parsed: list[tuple[Event, str]] = []
     for record in records:
         kinesis = record["kinesis"]
         sequence = str(kinesis["sequenceNumber"])
@@ -103,6 +109,7 @@ def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None, fact
                 logger.exception("could not keep a dead letter", extra={"sequence": sequence})
                 outcome.failed.add(sequence)
             continue
+        parsed.append((event, sequence))
         added = contributions(event, zones, known)
         if not added:
             outcome.ignored += 1
@@ -118,7 +125,23 @@ def aggregate(records: list[dict[str, Any]], zone_of: ZoneOf | None = None, fact
         counted = [c for c in counted if c.event_id not in set(error.event_ids)]
     outcome.duplicates = len(counted) - len({c.event_id for c in counted} - duplicates)
     outcome.counted = len(counted) - outcome.duplicates
+    _go_live([(e, s) for e, s in parsed if s not in outcome.failed], outcome)
     return outcome
+
+
+def _go_live(settled: list[tuple[Event, str]], outcome: BatchOutcome) -> None:
+    """After the batch is counted: keep the open states (or deliver their records again), then push."""
+    events = [event for event, _sequence in settled]
+    try:
+        live.keep_open_states(events)
+    except Exception:
+        logger.exception("open states not kept; their records will be delivered again")
+        outcome.failed |= {s for e, s in settled if e.type == "agent.state.changed"}
+        events = [e for e in events if e.type != "agent.state.changed"]
+    try:
+        live.push_changes(events)
+    except Exception:
+        logger.exception("metrics.today not pushed")
 
 
 def record_handler(outcome: BatchOutcome) -> Callable[[Any], None]:

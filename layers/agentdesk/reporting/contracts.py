@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from agentdesk.realtime.envelope import ActionRequest
 
 
 class ExportRequest(BaseModel):
@@ -90,3 +93,94 @@ class ReportRows(_Out):
     rows: list[dict[str, str | int | float | bool | None]]
     truncated: bool = Field(description="More rows exist than `limit`; download the files for all of them")
     scopedToTeams: bool = Field(description="Only the rows of agents of the caller's teams (supervisors)")
+
+
+# --- today's live metrics (WebSocket: the metrics.today push and getMetricsToday) ------------------------
+
+
+class _Live(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PauseCodeTime(_Live):
+    code: str
+    label: str
+    productive: bool
+    seconds: float = Field(description="Closed pause intervals of this code today")
+    count: int = Field(description="Pauses with this code begun today")
+
+
+class Csat(_Live):
+    average: float | None = Field(description="Mean rating (1-5); null without ratings")
+    count: int
+
+
+class OpenInterval(_Live):
+    """The status the agent is in now: its time is not in the figures yet (they hold closed intervals only).
+    A client adds (now - `since`) to loggedInSeconds, to secondsByStatus[status] and, when paused, to the pause
+    code's seconds and to the productive or unproductive total, ticking each second."""
+
+    status: Literal["Available", "Busy", "Away"]
+    since: str = Field(description="UTC ISO-8601: when the status began, or today's start if it began earlier")
+    pauseCode: str | None
+    pauseLabel: str | None
+    productive: bool | None = Field(description="Whether the pause code is productive; null when not paused")
+
+
+class AgentToday(_Live):
+    """One agent's figures for their site-local day, up to the last event the aggregator counted."""
+
+    agentId: str
+    name: str
+    date: dt.date = Field(description="The agent's site-local day")
+    timeZone: str
+    loggedInSeconds: float
+    secondsByStatus: dict[str, float] = Field(description="Available, Busy and Away")
+    pausedProductiveSeconds: float
+    pausedUnproductiveSeconds: float
+    pauses: list[PauseCodeTime] = Field(description="Seconds per pause code")
+    interactions: int = Field(description="Answered interactions that ended today")
+    successful: int
+    unsure: int
+    failed: int
+    handleSeconds: float
+    avgHandleSeconds: float | None
+    avgFirstResponseSeconds: float | None
+    csat: Csat
+    open: OpenInterval | None = Field(description="The status the agent is in now; null when offline")
+
+
+class QueueToday(_Live):
+    """One queue today (the default time zone's day): the day's counts and the queue now."""
+
+    queueId: str
+    name: str
+    date: dt.date
+    offered: int
+    answered: int
+    abandoned: int
+    waiting: int = Field(description="Interactions waiting now (as of asOf)")
+    longestWaitSeconds: int = Field(description="The oldest waiting one's wait as of asOf; it grows while waiting")
+    serviceLevel: float | None = Field(description="% of answered ones answered within the queue's threshold")
+    agentsRoutable: int
+
+
+class MetricsToday(_Live):
+    """Today's metrics: an agent hears their own figures; supervisors those of their teams' agents and every
+    queue; admins every agent and queue. Sent after the aggregator counted a change, at most once every few
+    seconds per agent or queue (the last change is always sent)."""
+
+    type: Literal["metrics.today"]
+    asOf: str = Field(description="UTC ISO-8601: when the figures were read")
+    agents: list[AgentToday]
+    queues: list[QueueToday]
+
+
+class GetMetricsToday(ActionRequest):
+    action: Literal["getMetricsToday"]
+
+
+class MetricsTodayReply(_Live):
+    asOf: str
+    agents: list[AgentToday] = Field(description="An agent: their own; supervisors: their teams'; admins: all")
+    queues: list[QueueToday] = Field(description="Supervisors and admins: every queue; agents: none")

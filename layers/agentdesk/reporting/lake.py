@@ -4,6 +4,8 @@
   the local stack's forwarder (infra/local/lake.py) on one machine; dt is the UTC date a record arrived.
 - `exports/<report>/date=YYYY-MM-DD/<site>.parquet|csv`: the exporter's files; `exports/_runs/…`: one
   manifest per site and day, written last (its presence means the day was exported).
+- `reference/queue_rules/queue_rules.json`: each queue's SLA threshold as the exporter last read it from the
+  directory (one JSON document a line); the queue reports join it, in DuckDB and in Athena (Glue `queue_rules`).
 - `athena-results/`: the Athena workgroup's query results.
 """
 
@@ -21,6 +23,8 @@ RAW_EVENTS_PREFIX = "raw/events/"
 EXPORTS_PREFIX = "exports/"
 RUNS_PREFIX = "exports/_runs/"
 ATHENA_RESULTS_PREFIX = "athena-results/"
+QUEUE_RULES_PREFIX = "reference/queue_rules/"
+QUEUE_RULES_KEY = f"{QUEUE_RULES_PREFIX}queue_rules.json"
 
 
 def bucket() -> str:

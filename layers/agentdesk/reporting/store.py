@@ -6,6 +6,10 @@
   condition it does not exist yet, so an event redelivered (Kinesis retries, a replayed batch) adds nothing.
   It expires after `GUARD_SECONDS`, longer than the stream keeps a record.
 - `pk = dead#<UTC date>`, `sk = <arrival>#<sequence>`: a record that is not a known event, kept 30 days.
+- `pk = open#<agentId>`, `sk = state`: the agent's state after the newest state change counted (the open
+  interval of the live metrics), written only over an older version.
+- `pk = pushed#<agent|queue>#<id>`, `sk = throttle`: the subject's changes numbered, when `metrics.today` was
+  last pushed for it (epoch ms) and the newest change that push covers (domain/live.py).
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from botocore.exceptions import ClientError
 from agentdesk.kernel import aws, clock
 from agentdesk.kernel.settings import get_settings
 from agentdesk.reporting.domain.interaction_metrics import QueueDay, queue_day
+from agentdesk.reporting.domain.live import OpenState, PushWindow
 from agentdesk.reporting.domain.metrics import AgentDay, Contribution, MetricKey, agent_day, merge
 
 MAX_ITEMS = 100  # TransactWriteItems' limit
 GUARD_SECONDS = 3 * 24 * 3600  # the stream keeps records 24 h; retries and replays come within that
 DEAD_LETTER_SECONDS = 30 * 24 * 3600
 DEAD_LETTER_MAX_CHARS = 64 * 1024
+OPEN_STATE_SECONDS = 3 * 24 * 3600  # longer than a session can last (the midnight logoff ends each day's)
+THROTTLE_ITEM_SECONDS = 3600
+BATCH_GET_MAX = 100
 
 
 def _table() -> str:
@@ -219,6 +227,124 @@ def agent_metrics(agent_id: str, day: date) -> AgentDay:
     key = metric_key(MetricKey("agent", agent_id, day))
     item = aws.client("dynamodb").get_item(TableName=_table(), Key=key, ConsistentRead=True).get("Item") or {}
     return agent_day(agent_id, day, {k: _plain(v) for k, v in item.items() if k not in ("pk", "sk")})
+
+
+def queue_metrics(queue_id: str, day: date) -> QueueDay:
+    key = metric_key(MetricKey("queue", queue_id, day))
+    item = aws.client("dynamodb").get_item(TableName=_table(), Key=key, ConsistentRead=True).get("Item") or {}
+    return queue_day(queue_id, day, {k: _plain(v) for k, v in item.items() if k not in ("pk", "sk")})
+
+
+# --- the live metrics: open states and the push throttle ----------------------------------------------------
+
+
+def _open_key(agent_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"open#{agent_id}"}, "sk": {"S": "state"}}
+
+
+def save_open_states(states: Sequence[OpenState]) -> None:
+    """Keep each agent's newest counted state; an older version (a redelivered batch) changes nothing."""
+    client = aws.client("dynamodb")
+    expires_at = clock.epoch_seconds() + OPEN_STATE_SECONDS
+    for state in states:
+        item: dict[str, Any] = {
+            **_open_key(state.agent_id),
+            "version": {"N": str(state.version)},
+            "status": {"S": state.status},
+            "expiresAt": {"N": str(expires_at)},
+        }
+        if state.since is not None:
+            item["since"] = {"S": state.since}
+        if state.pause_code is not None:
+            item["pauseCode"] = {"S": state.pause_code}
+            item["pauseLabel"] = {"S": state.pause_label or state.pause_code}
+            item["productive"] = {"BOOL": bool(state.productive)}
+        try:
+            client.put_item(
+                TableName=_table(),
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR version < :version",
+                ExpressionAttributeValues={":version": {"N": str(state.version)}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
+
+def _open_state(agent_id: str, item: dict[str, Any]) -> OpenState:
+    values = {k: _plain(v) for k, v in item.items()}
+    return OpenState(
+        agent_id=agent_id,
+        version=int(values.get("version", 0)),
+        status=str(values.get("status", "Offline")),
+        since=values.get("since"),
+        pause_code=values.get("pauseCode"),
+        pause_label=values.get("pauseLabel"),
+        productive=values.get("productive"),
+    )
+
+
+def open_states(agent_ids: Sequence[str]) -> dict[str, OpenState]:
+    """The kept state of each of these agents (absent: none counted yet), read consistently."""
+    client = aws.client("dynamodb")
+    table = _table()
+    found: dict[str, OpenState] = {}
+    unique = list(dict.fromkeys(agent_ids))
+    for first in range(0, len(unique), BATCH_GET_MAX):
+        keys: list[dict[str, Any]] = [_open_key(agent_id) for agent_id in unique[first : first + BATCH_GET_MAX]]
+        while keys:
+            answer = client.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
+            for item in answer.get("Responses", {}).get(table, []):
+                agent_id = item["pk"]["S"].removeprefix("open#")
+                found[agent_id] = _open_state(agent_id, item)
+            keys = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+    return found
+
+
+def _throttle_key(scope: str, subject_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"pushed#{scope}#{subject_id}"}, "sk": {"S": "throttle"}}
+
+
+def note_change(scope: str, subject_id: str) -> int:
+    """Number a committed change of a subject's figures (1, 2, ...): what a push claimed later covers."""
+    answer = aws.client("dynamodb").update_item(
+        TableName=_table(),
+        Key=_throttle_key(scope, subject_id),
+        UpdateExpression="ADD changes :one SET expiresAt = :expires",
+        ExpressionAttributeValues={
+            ":one": {"N": "1"},
+            ":expires": {"N": str(clock.epoch_seconds() + THROTTLE_ITEM_SECONDS)},
+        },
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(answer["Attributes"]["changes"]["N"])
+
+
+def claim_push(scope: str, subject_id: str, now_ms: int, throttle_ms: int) -> PushWindow | None:
+    """Claim the window to push `metrics.today` for a subject now (domain/live.py `may_push`), covering every
+    change numbered so far: None when claimed, else the push that holds the window."""
+    key = _throttle_key(scope, subject_id)
+    client = aws.client("dynamodb")
+    try:
+        client.update_item(
+            TableName=_table(),
+            Key=key,
+            UpdateExpression="SET pushedAt = :now, covers = if_not_exists(changes, :zero)",
+            ConditionExpression="attribute_not_exists(pushedAt) OR pushedAt <= :cutoff",
+            ExpressionAttributeValues={
+                ":now": {"N": str(now_ms)},
+                ":cutoff": {"N": str(now_ms - throttle_ms)},
+                ":zero": {"N": "0"},
+            },
+        )
+        return None
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+    item = client.get_item(TableName=_table(), Key=key, ConsistentRead=True).get("Item") or {}
+    if "pushedAt" not in item:  # gone since (it expired): the window is open, claim again at once
+        return PushWindow(pushed_at_ms=now_ms - throttle_ms, covers=0)
+    return PushWindow(pushed_at_ms=int(item["pushedAt"]["N"]), covers=int(item.get("covers", {}).get("N", "0")))
 
 
 def _query(pk: str) -> list[dict[str, Any]]:

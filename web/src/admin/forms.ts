@@ -240,6 +240,9 @@ export interface QueueDraft {
   dispositionsEnabled: boolean;
   /** Empty: the settings' default set; ignored when dispositions are off. */
   dispositionSetId: string;
+  webChat: boolean;
+  /** Empty: the queue's name. */
+  topicLabel: string;
 }
 
 export const queueForm: FormSpec<Queue, QueueDraft> = {
@@ -252,6 +255,8 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     offerTimeoutSeconds: "",
     dispositionsEnabled: true,
     dispositionSetId: "",
+    webChat: false,
+    topicLabel: "",
   }),
   fromItem: (queue) => ({
     name: queue.name,
@@ -262,6 +267,8 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     offerTimeoutSeconds: numberText(queue.offerTimeoutSeconds),
     dispositionsEnabled: queue.dispositionsEnabled ?? true,
     dispositionSetId: queue.dispositionSetId ?? "",
+    webChat: queue.webChat ?? false,
+    topicLabel: queue.topicLabel ?? "",
   }),
   validate: (draft) =>
     collect({
@@ -270,6 +277,7 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
       slaTargetSeconds: integerProblem(draft.slaTargetSeconds, RANGES.slaTargetSeconds),
       wrapUpTimeoutSeconds: optionalIntegerProblem(draft.wrapUpTimeoutSeconds, RANGES.wrapUpTimeoutSeconds),
       offerTimeoutSeconds: optionalIntegerProblem(draft.offerTimeoutSeconds, RANGES.offerTimeoutSeconds),
+      topicLabel: draft.topicLabel.trim() === "" ? null : nameProblem(draft.topicLabel, "a topic label"),
     }),
   toBody: (draft) => ({
     name: draft.name.trim(),
@@ -280,6 +288,8 @@ export const queueForm: FormSpec<Queue, QueueDraft> = {
     offerTimeoutSeconds: optionalNumber(draft.offerTimeoutSeconds),
     dispositionsEnabled: draft.dispositionsEnabled,
     dispositionSetId: draft.dispositionsEnabled ? orNull(draft.dispositionSetId) : null,
+    webChat: draft.webChat,
+    topicLabel: orNull(draft.topicLabel.trim()),
   }),
 };
 

@@ -65,6 +65,10 @@ export interface Queue extends Stored {
   dispositionsEnabled: boolean;
   /** null: the settings' default set (when dispositions are enabled). */
   dispositionSetId: string | null;
+  /** Customers may open a chat here from the public chat page. */
+  webChat: boolean;
+  /** What the chat page calls the topic; null: the queue's name. */
+  topicLabel: string | null;
 }
 
 export type PauseStatus = "Away" | "Busy";

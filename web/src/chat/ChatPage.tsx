@@ -1,6 +1,6 @@
 /**
- * The public customer chat at /chat (no sign-in): a short form (name, optional email, topic, or the queue
- * named by `?queue=`), then the conversation with an agent (messages, typing indicator, end chat), then a
+ * The public customer chat at /chat (no sign-in): a short form (name, optional email, a topic from the
+ * queues open to web chat, or the queue named by `?queue=`), then the conversation with an agent (messages, typing indicator, end chat), then a
  * rating (1-5 stars, optional comment).
  */
 
@@ -13,11 +13,12 @@ import {
   type ChatSession,
   type ChatState,
   CustomerChat,
+  type ChatTopic,
   INITIAL_CHAT,
-  TOPICS,
   clearChat,
   createChatSession,
   loadChat,
+  loadChatTopics,
   queueFromSearch,
   saveChat,
   startProblem,
@@ -83,9 +84,30 @@ function StartForm({ config, onStarted }: { config: RuntimeConfig; onStarted: (s
   const fixedQueue = useMemo(() => queueFromSearch(location.search), []);
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
-  const [queueId, setQueueId] = useState(fixedQueue ?? TOPICS[0]?.queueId ?? "");
+  const [topics, setTopics] = useState<ChatTopic[] | null>(null);
+  const [queueId, setQueueId] = useState(fixedQueue ?? "");
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (fixedQueue !== null) return;
+    let current = true;
+    loadChatTopics(config.apiUrl, fetch)
+      .then((loaded) => {
+        if (!current) return;
+        setTopics(loaded);
+        setQueueId((chosen) => chosen || (loaded[0]?.queueId ?? ""));
+      })
+      .catch((failure: unknown) => {
+        if (!current) return;
+        setTopics([]);
+        setError({ field: null, message: failure instanceof Error ? failure.message : String(failure) });
+      });
+    return () => {
+      current = false;
+    };
+  }, [config.apiUrl, fixedQueue]);
+  const unavailable = fixedQueue === null && topics !== null && topics.length === 0;
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -94,7 +116,7 @@ function StartForm({ config, onStarted }: { config: RuntimeConfig; onStarted: (s
     setBusy(true);
     setError(null);
     try {
-      const topic = TOPICS.find((t) => t.queueId === queueId)?.label;
+      const topic = topics?.find((t) => t.queueId === queueId)?.label;
       const session = await createChatSession(
         config.apiUrl,
         { name, email, queueId, ...(topic ? { topic } : {}) },
@@ -147,9 +169,12 @@ function StartForm({ config, onStarted }: { config: RuntimeConfig; onStarted: (s
             id="chat-topic"
             class="input"
             value={queueId}
+            aria-busy={topics === null ? "true" : undefined}
+            disabled={topics === null || unavailable}
             onChange={(event) => setQueueId((event.target as HTMLSelectElement).value)}
           >
-            {TOPICS.map((topic) => (
+            {topics === null && <option value="">Loading topics…</option>}
+            {topics?.map((topic) => (
               <option key={topic.queueId} value={topic.queueId}>
                 {topic.label}
               </option>
@@ -157,10 +182,15 @@ function StartForm({ config, onStarted }: { config: RuntimeConfig; onStarted: (s
           </select>
         </div>
       )}
+      {unavailable && error === null && (
+        <p class="hint" role="status">
+          Chat is not available right now. Please try again later.
+        </p>
+      )}
       <p id="chat-start-error" class="form__error" role="alert">
         {error?.message ?? ""}
       </p>
-      <button type="submit" class="button button--primary button--block" disabled={busy}>
+      <button type="submit" class="button button--primary button--block" disabled={busy || unavailable || queueId === ""}>
         {busy ? "Starting…" : "Start chat"}
       </button>
     </form>

@@ -19,14 +19,11 @@ import {
 } from "../interactions/protocol";
 import { mergeMessages } from "../interactions/store";
 
-/** The topics offered on the form, each a queue; `?queue=<id>` on the page's address picks one directly. */
-export const TOPICS: readonly { queueId: string; label: string }[] = [
-  { queueId: "queue-general", label: "General question" },
-  { queueId: "queue-billing", label: "Billing and payments" },
-  { queueId: "queue-technical", label: "Technical support" },
-  { queueId: "queue-sales", label: "Sales" },
-  { queueId: "queue-spanish", label: "En español" },
-];
+/** A topic offered on the form: a queue open to web chat and what the customer is shown. */
+export interface ChatTopic {
+  queueId: string;
+  label: string;
+}
 
 export interface ChatSession {
   interactionId: string;
@@ -136,6 +133,37 @@ export async function createChatSession(
     queueName: typeof queueName === "string" ? queueName : "",
     name: body["name"] as string,
   };
+}
+
+/**
+ * The topics the form offers (`GET /api/chat/topics`: the queues open to web chat, the general queue first);
+ * `?queue=<id>` on the page's address picks one directly instead. A ChatError when they cannot be read.
+ */
+export async function loadChatTopics(apiUrl: string, fetchFn: typeof fetch = fetch): Promise<ChatTopic[]> {
+  let response: Response;
+  try {
+    response = await fetchFn(`${apiUrl.replace(/\/+$/, "")}/chat/topics`, {
+      headers: { Accept: "application/json" },
+      cache: "no-store",
+    });
+  } catch {
+    throw new ChatError("NETWORK", "We could not reach the chat service. Check your connection and try again.");
+  }
+  const json: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = isObject(json) && isObject(json["error"]) ? json["error"] : {};
+    const code = typeof error["code"] === "string" ? error["code"] : `HTTP_${response.status}`;
+    const message =
+      response.status === 429 ? "Too many requests were sent from here. Please try again in a moment." : null;
+    throw new ChatError(code, message ?? `The chat topics could not be read (HTTP ${response.status}).`);
+  }
+  const topics = isObject(json) && Array.isArray(json["topics"]) ? json["topics"] : null;
+  if (topics === null) throw new ChatError("BAD_RESPONSE", "The chat service sent a reply we cannot read.");
+  return topics.flatMap((item: unknown) => {
+    if (!isObject(item) || typeof item["queueId"] !== "string" || item["queueId"] === "") return [];
+    const label = typeof item["label"] === "string" && item["label"].trim() ? item["label"] : item["queueId"];
+    return [{ queueId: item["queueId"], label }];
+  });
 }
 
 export function chatSocketUrl(session: ChatSession): string {

@@ -11,7 +11,8 @@ import { ChannelIcon } from "./ChannelIcon";
 import { type CannedMessage, cannedFor } from "./configData";
 import { DispositionForm } from "./DispositionForm";
 import type { InteractionsFeed } from "./feed";
-import { STATUS_LABELS, formatWhen } from "./format";
+import { formatDuration, spokenDuration } from "../agent/duration";
+import { STATUS_LABELS, formatWhen, holdTimes } from "./format";
 import { LIMITS, type TransferTo } from "./protocol";
 import type { ShortcutCommand } from "./shortcuts";
 import type { Conversation, InteractionsState } from "./store";
@@ -74,6 +75,29 @@ export function ConversationTabs({ state, onSelect }: TabsProps) {
   );
 }
 
+/** "On hold" with a ticking timer while the channel holds the customer; the total held, once resumed. */
+export function HoldBadge({ interaction }: { interaction: Conversation["interaction"] }) {
+  const now = useSecondTick(interaction.onHold);
+  const { current, total } = holdTimes(interaction, now);
+  if (current !== null) {
+    return (
+      <p class="hold-badge" role="status" data-on-hold="true">
+        <span class="hold-badge__label">On hold</span>
+        <span class="hold-badge__timer" aria-hidden="true">
+          {formatDuration(current)}
+        </span>
+        <span class="visually-hidden">{`for ${spokenDuration(current)}`}</span>
+      </p>
+    );
+  }
+  if (total <= 0) return null;
+  return (
+    <p class="hold-badge hold-badge--past" data-on-hold="false">
+      {`Held ${formatDuration(total)} in all`}
+    </p>
+  );
+}
+
 interface PanelProps {
   conversation: Conversation;
   feed: InteractionsFeed;
@@ -129,6 +153,7 @@ export function ConversationPanel({ conversation, feed, client, tags, canned, si
             {interaction.queueName} · {STATUS_LABELS[interaction.status]}
             {interaction.times.answeredAt && ` · answered ${formatWhen(interaction.times.answeredAt)}`}
           </p>
+          <HoldBadge interaction={interaction} />
         </div>
         <div class="conversation__actions" role="group" aria-label="Conversation actions">
           {active && (

@@ -1,6 +1,6 @@
 /** How interactions read on screen: channel and direction, dates and times, categories. */
 
-import type { Category, Channel, Direction, InteractionStatus } from "./protocol";
+import type { Category, Channel, Direction, InteractionStatus, InteractionView } from "./protocol";
 
 export const CHANNEL_LABELS: Record<Channel, string> = { chat: "Chat", voice: "Call", email: "Email", task: "Task" };
 
@@ -39,4 +39,17 @@ export function categoryClass(category: Category): string {
 /** The page title with unread messages first: "(3) Workspace · Agent Desk". */
 export function titleWithUnread(title: string, unread: number): string {
   return unread > 0 ? `(${unread}) ${title.replace(/^\(\d+\) /, "")}` : title.replace(/^\(\d+\) /, "");
+}
+
+/**
+ * The customer's time on hold at `now`: the hold running (null when not on hold) and every hold so far
+ * added up, in whole seconds.
+ */
+export function holdTimes(
+  interaction: Pick<InteractionView, "onHold" | "heldSince" | "holdSeconds">,
+  now: number,
+): { current: number | null; total: number } {
+  const since = interaction.onHold && interaction.heldSince !== null ? Date.parse(interaction.heldSince) : Number.NaN;
+  const current = Number.isNaN(since) ? (interaction.onHold ? 0 : null) : Math.max(0, Math.floor((now - since) / 1000));
+  return { current, total: Math.floor(interaction.holdSeconds + (current ?? 0)) };
 }

@@ -91,6 +91,11 @@ export interface InteractionView {
   wrapUpDeadline: string | null;
   rating: { score: number; comment: string | null } | null;
   version: number;
+  /** The channel reported the customer on hold (voice): since `heldSince`. */
+  onHold: boolean;
+  heldSince: string | null;
+  /** The holds that ended, added up (the running one counts from `heldSince`). */
+  holdSeconds: number;
   /** Beyond the spec, read when present: the queue's disposition set (agents cannot read queues). */
   dispositionSetId: string | null;
   /** The set's outcomes inline (`outcomes`, by category), when the server sends them. */
@@ -124,6 +129,30 @@ export interface InteractionSummary {
   notes: string;
   tags: string[];
   needsCompletion: boolean;
+}
+
+/** An open interaction of an agent in the supervisor's teams (`listTeamInteractions`). */
+export interface TeamInteraction {
+  interactionId: string;
+  channel: Channel;
+  direction: Direction;
+  status: InteractionStatus;
+  queueId: string;
+  queueName: string;
+  agentId: string;
+  agentName: string;
+  contactName: string;
+  subject: string | null;
+  queuedAt: string;
+  /** null: offered, not answered yet. */
+  answeredAt: string | null;
+  /** Set in wrap-up. */
+  endedAt: string | null;
+  onHold: boolean;
+  heldSince: string | null;
+  /** The supervisor hears it live. */
+  watching: boolean;
+  version: number;
 }
 
 export interface Offer {
@@ -213,6 +242,14 @@ export interface InteractionActions {
   setAutoAnswer: { request: { enabled: boolean }; ack: { autoAnswer: unknown } };
   listTransferTargets: { request: { interactionId: string }; ack: { agents: unknown; queues: unknown } };
   listQueueStats: { request: Record<string, never>; ack: { queues: unknown } };
+  /** Supervisors: the open interactions of their teams' agents. */
+  listTeamInteractions: { request: Record<string, never>; ack: { items: unknown } };
+  /** Supervisors: hear a conversation live; the ack is the conversation so far. */
+  watchInteraction: {
+    request: { interactionId: string };
+    ack: { interaction: unknown; messages: unknown; contactHistory?: unknown };
+  };
+  unwatchInteraction: { request: { interactionId: string }; ack: InteractionAck };
 }
 
 export type InteractionConnection = DeskConnection<InteractionActions>;
@@ -366,6 +403,9 @@ export function parseInteraction(value: unknown): InteractionView | null {
     wrapUpDeadline: text(value["wrapUpDeadline"]),
     rating: parseRating(value["rating"]),
     version: typeof version === "number" && Number.isFinite(version) ? version : 0,
+    onHold: value["onHold"] === true,
+    heldSince: value["onHold"] === true ? text(value["heldSince"]) : null,
+    holdSeconds: count(value["holdSeconds"]),
     dispositionSetId: text(value["dispositionSetId"]) ?? (isObject(dispositionSet) ? text(dispositionSet["id"]) : null),
     dispositionOutcomes: isObject(dispositionSet) ? parseOutcomes(dispositionSet["outcomes"]) : parseOutcomes(value["outcomes"]),
     agentName: text(value["agentName"]),
@@ -471,6 +511,40 @@ export function parseTransferTargets(ack: { agents: unknown; queues: unknown }):
       ];
     }),
   };
+}
+
+/** The rows of `listTeamInteractions`; null when the list cannot be read (a row that cannot is dropped). */
+export function parseTeamInteractions(value: unknown): TeamInteraction[] | null {
+  if (!Array.isArray(value)) return null;
+  return value.flatMap((item: unknown) => {
+    if (!isObject(item)) return [];
+    const { interactionId, status, queuedAt } = item;
+    if (typeof interactionId !== "string" || typeof status !== "string" || !STATUSES.includes(status)) return [];
+    if (typeof queuedAt !== "string") return [];
+    const channel = typeof item["channel"] === "string" && CHANNELS.includes(item["channel"]) ? item["channel"] : "chat";
+    const agentId = text(item["agentId"]) ?? "";
+    return [
+      {
+        interactionId,
+        channel: channel as Channel,
+        direction: item["direction"] === "outbound" ? "outbound" : "inbound",
+        status: status as InteractionStatus,
+        queueId: text(item["queueId"]) ?? "",
+        queueName: text(item["queueName"]) ?? text(item["queueId"]) ?? "",
+        agentId,
+        agentName: text(item["agentName"]) || agentId,
+        contactName: text(item["contactName"]) || "Customer",
+        subject: text(item["subject"]),
+        queuedAt,
+        answeredAt: text(item["answeredAt"]),
+        endedAt: text(item["endedAt"]),
+        onHold: item["onHold"] === true,
+        heldSince: item["onHold"] === true ? text(item["heldSince"]) : null,
+        watching: item["watching"] === true,
+        version: count(item["version"]),
+      },
+    ];
+  });
 }
 
 export function parseQueueStats(value: unknown): QueueStat[] | null {

@@ -49,6 +49,8 @@ export interface Conversation {
 
 export interface InteractionsState {
   offers: OfferEntry[];
+  /** Offers answered, rejected or withdrawn (latest last): a repeated push of one of them is dropped. */
+  spentOffers: string[];
   conversations: Record<string, Conversation>;
   /** Tab order: the order conversations arrived in. */
   tabs: string[];
@@ -62,6 +64,7 @@ export interface InteractionsState {
 
 export const EMPTY_STATE: InteractionsState = {
   offers: [],
+  spentOffers: [],
   conversations: {},
   tabs: [],
   activeId: null,
@@ -189,7 +192,7 @@ function applyInteraction(state: InteractionsState, interaction: InteractionView
   // An offer withdrawn or expired (back to queued), or answered elsewhere, is no longer ours to answer.
   const offer = next.offers.find((entry) => entry.interaction.interactionId === id);
   if (offer && isCurrent(offer.interaction, interaction) && interaction.status !== "offered") {
-    next = { ...next, offers: next.offers.filter((entry) => entry !== offer) };
+    next = { ...next, offers: next.offers.filter((entry) => entry !== offer), spentOffers: spend(next, [offer]) };
   }
   const conversation = next.conversations[id];
   if (conversation === undefined || !isCurrent(conversation.interaction, interaction)) return next;
@@ -199,8 +202,8 @@ function applyInteraction(state: InteractionsState, interaction: InteractionView
 }
 
 /**
- * Some views (pushes written without the queue's rules) carry no disposition set: keep the one already known
- * while the interaction stays in the same queue, so the disposition form keeps its outcomes.
+ * Every view carries its queue's disposition set, but one written after the queue was deleted carries none:
+ * keep the one already known while the interaction stays in the same queue, so the form keeps its outcomes.
  */
 function keepQueueRules(shown: InteractionView, incoming: InteractionView): InteractionView {
   if (incoming.queueId !== shown.queueId) return incoming;
@@ -209,9 +212,18 @@ function keepQueueRules(shown: InteractionView, incoming: InteractionView): Inte
   return { ...incoming, dispositionSetId: shown.dispositionSetId, dispositionOutcomes: shown.dispositionOutcomes };
 }
 
+/** How many spent offer ids are kept: far more than an agent can be offered in the time a push takes. */
+const SPENT_OFFERS_KEPT = 100;
+
+function spend(state: InteractionsState, gone: OfferEntry[]): string[] {
+  if (gone.length === 0) return state.spentOffers;
+  return [...state.spentOffers, ...gone.map((entry) => entry.offer.offerId)].slice(-SPENT_OFFERS_KEPT);
+}
+
 function openConversation(state: InteractionsState, interaction: InteractionView, focus: boolean): InteractionsState {
   const id = interaction.interactionId;
   const offers = state.offers.filter((entry) => entry.interaction.interactionId !== id);
+  state = { ...state, spentOffers: spend(state, state.offers.filter((entry) => entry.interaction.interactionId === id)) };
   const existing = state.conversations[id];
   if (existing !== undefined) {
     const updated = applyInteraction({ ...state, offers }, interaction);
@@ -227,12 +239,16 @@ export function reduce(state: InteractionsState, event: InteractionsEvent): Inte
     case "offered": {
       const id = event.interaction.interactionId;
       if (state.conversations[id] !== undefined) return state; // already ours (a late, repeated push)
+      if (state.spentOffers.includes(event.offer.offerId)) return state; // answered or withdrawn already
       const entry: OfferEntry = { interaction: event.interaction, offer: event.offer, autoAnswering: event.autoAnswering };
       const others = state.offers.filter((offer) => offer.interaction.interactionId !== id);
       return { ...state, offers: [...others, entry] };
     }
-    case "offerGone":
-      return { ...state, offers: state.offers.filter((entry) => entry.interaction.interactionId !== event.interactionId) };
+    case "offerGone": {
+      const gone = state.offers.filter((entry) => entry.interaction.interactionId === event.interactionId);
+      const offers = state.offers.filter((entry) => entry.interaction.interactionId !== event.interactionId);
+      return { ...state, offers, spentOffers: spend(state, gone) };
+    }
     case "assigned":
       return openConversation(state, event.interaction, event.focus);
     case "loaded": {

@@ -1,30 +1,47 @@
-/** The wallboard's queues: waiting, longest wait and agents routable per queue, polled every few seconds. */
+/**
+ * The wallboard's queues: per queue, waiting now, the longest wait (ticking), agents routable, and today's
+ * offered, answered, abandoned and service level — from `metrics.today` pushes (metrics/metricsFeed.ts),
+ * which the server sends after every counted change; no polling.
+ */
 
-import { useEffect, useMemo, useState } from "preact/hooks";
 import { formatDuration, spokenDuration } from "../agent/duration";
-import { type QueueStat, interactionConnection } from "../interactions/protocol";
-import { useConnection } from "../ui/connectionContext";
-import { QueueStatsFeed, type QueueStatsSnapshot } from "./queueStatsFeed";
+import { useSecondTick } from "../agent/useSecondTick";
+import { type MetricsSnapshot, type Stamped, useMetricsToday } from "../metrics/metricsFeed";
+import { type QueueToday, liveLongestWait, serverNow } from "../metrics/metricsToday";
 
 /** A queue whose longest wait is past this is highlighted. */
 export const LONG_WAIT_SECONDS = 60;
 
+interface TileFigures {
+  waiting: number;
+  longestWaitSeconds: number;
+  agentsRoutable: number;
+}
+
 /** Late (someone waited a minute or more) and unstaffed (waiting with nobody routable) stand out. */
-export function tileClass(queue: QueueStat): string {
+export function tileClass(queue: TileFigures): string {
   const late = queue.waiting > 0 && queue.longestWaitSeconds >= LONG_WAIT_SECONDS;
   const unstaffed = queue.waiting > 0 && queue.agentsRoutable === 0;
   return `queue-tile${late ? " queue-tile--late" : ""}${unstaffed ? " queue-tile--unstaffed" : ""}`;
 }
 
+/** The queues as shown at `now` (this page's clock): longest waits grown since read, busiest first. */
+export function shownQueues(queues: MetricsSnapshot["queues"], now: number): QueueToday[] | null {
+  if (queues === null) return null;
+  const live = Object.values(queues).map(({ figures, asOf, receivedAt }: Stamped<QueueToday>) => ({
+    ...figures,
+    longestWaitSeconds: liveLongestWait(figures, asOf, serverNow(asOf, receivedAt, now)),
+  }));
+  return live.sort(
+    (a, b) => b.waiting - a.waiting || b.longestWaitSeconds - a.longestWaitSeconds || a.name.localeCompare(b.name),
+  );
+}
+
 export function QueuesPanel() {
-  const connection = useConnection();
-  const [snapshot, setSnapshot] = useState<QueueStatsSnapshot>({ queues: null, updatedAt: null, error: null });
-  const feed = useMemo(() => new QueueStatsFeed(interactionConnection(connection), setSnapshot), [connection]);
-  useEffect(() => {
-    feed.start();
-    return () => feed.stop();
-  }, [feed]);
-  const queues = snapshot.queues;
+  const metrics = useMetricsToday();
+  const anyWaiting = Object.values(metrics.queues ?? {}).some((q) => q.figures.waiting > 0);
+  const now = useSecondTick(anyWaiting);
+  const queues = shownQueues(metrics.queues, now);
   const waiting = queues?.reduce((sum, queue) => sum + queue.waiting, 0) ?? null;
 
   return (
@@ -35,9 +52,9 @@ export function QueuesPanel() {
         </h2>
         <span class="muted">{waiting === null ? "" : `${waiting} waiting`}</span>
       </div>
-      {snapshot.error && (
+      {metrics.error && (
         <p class="queues__error" role="alert">
-          {snapshot.error}
+          {metrics.error}
         </p>
       )}
       {/* A list of tiles, not a second table: the page's one table is the agent roster. */}
@@ -48,13 +65,9 @@ export function QueuesPanel() {
       )}
       {queues !== null && queues.length === 0 && <p class="roster__empty">No queues.</p>}
       {queues !== null && queues.length > 0 && (
-        <ul class="queues__list" aria-label="Queues, refreshed every few seconds">
+        <ul class="queues__list" aria-label="Queues, live">
           {queues.map((queue) => (
-            <li
-              key={queue.queueId}
-              data-queue-id={queue.queueId}
-              class={tileClass(queue)}
-            >
+            <li key={queue.queueId} data-queue-id={queue.queueId} class={tileClass(queue)}>
               <h3 class="queue-tile__name">{queue.name}</h3>
               <dl class="queue-tile__figures">
                 <div>
@@ -77,6 +90,18 @@ export function QueuesPanel() {
                 <div>
                   <dt>Agents routable</dt>
                   <dd>{queue.agentsRoutable}</dd>
+                </div>
+                <div>
+                  <dt>Offered today</dt>
+                  <dd>{queue.offered}</dd>
+                </div>
+                <div>
+                  <dt>Answered / abandoned</dt>
+                  <dd>{`${queue.answered} / ${queue.abandoned}`}</dd>
+                </div>
+                <div>
+                  <dt>Service level</dt>
+                  <dd>{queue.serviceLevel === null ? "—" : `${Math.round(queue.serviceLevel)}%`}</dd>
                 </div>
               </dl>
             </li>

@@ -1,6 +1,7 @@
 /**
  * The supervisor wallboard: counts by status, then every agent in scope with status, pause code, time in
- * status (ticking) and interactions, live through `RosterFeed`; per agent "Force status" and "Force logoff".
+ * status (ticking) and interactions, live through `RosterFeed`; today's handled, average handle and pause time
+ * from `metrics.today` (TodayCells.tsx); per agent "Force status" and "Force logoff".
  */
 
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -9,12 +10,17 @@ import { AGENT_STATUSES, type AgentState, describePending, describeStatus } from
 import { ReasonLabel, StatusBadge } from "../agent/StatusBadge";
 import { StatusTimer } from "../agent/StatusTimer";
 import { usePauseCodes } from "../agent/usePauseCodes";
+import { useSecondTick } from "../agent/useSecondTick";
+import { type Stamped, useMetricsToday } from "../metrics/metricsFeed";
+import type { AgentToday } from "../metrics/metricsToday";
 import { useConnection } from "../ui/connectionContext";
+import { ConversationsPanel } from "./ConversationsPanel";
 import { ForceLogoffDialog } from "./ForceLogoffDialog";
 import { ForceStatusDialog } from "./ForceStatusDialog";
 import { QueuesPanel } from "./QueuesPanel";
 import { type RosterRow, countByStatus, shownStatus } from "./roster";
 import { RosterFeed, type RosterSnapshot } from "./rosterFeed";
+import { TODAY_HEADERS, TodayCells } from "./TodayCells";
 
 type Dialog = { kind: "status" | "logoff"; agentId: string } | null;
 
@@ -34,6 +40,8 @@ function useRoster(): { snapshot: RosterSnapshot; feed: RosterFeed } {
 
 export function Wallboard() {
   const { snapshot, feed } = useRoster();
+  const metrics = useMetricsToday();
+  const now = useSecondTick(Object.values(metrics.agents ?? {}).some((a) => a.figures.open?.pauseCode));
   const pauseCodes = usePauseCodes();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -94,6 +102,11 @@ export function Wallboard() {
               <th scope="col" class="roster__number">
                 Interactions
               </th>
+              {TODAY_HEADERS.map((header) => (
+                <th key={header} scope="col" class="roster__number">
+                  {header}
+                </th>
+              ))}
               <th scope="col">Skills</th>
               <th scope="col" class="roster__actions-head">
                 <span class="visually-hidden">Actions</span>
@@ -103,14 +116,14 @@ export function Wallboard() {
           <tbody>
             {rows === null && (
               <tr>
-                <td colSpan={7} class="roster__empty" aria-busy="true">
+                <td colSpan={10} class="roster__empty" aria-busy="true">
                   {snapshot.connected ? "Loading agents…" : "Connecting…"}
                 </td>
               </tr>
             )}
             {rows !== null && rows.length === 0 && (
               <tr>
-                <td colSpan={7} class="roster__empty">
+                <td colSpan={10} class="roster__empty">
                   No agents are in the teams you supervise.
                 </td>
               </tr>
@@ -119,6 +132,8 @@ export function Wallboard() {
               <AgentRow
                 key={row.state.agentId}
                 row={row}
+                today={metrics.agents?.[row.state.agentId]}
+                now={now}
                 connected={snapshot.connected}
                 onForceStatus={() => setDialog({ kind: "status", agentId: row.state.agentId })}
                 onForceLogoff={() => setDialog({ kind: "logoff", agentId: row.state.agentId })}
@@ -129,6 +144,7 @@ export function Wallboard() {
       </div>
       <QueuesPanel />
       </div>
+      <ConversationsPanel />
       {dialog?.kind === "status" && open && (
         <ForceStatusDialog
           name={open.name}
@@ -160,12 +176,14 @@ export function Wallboard() {
 
 interface RowProps {
   row: RosterRow;
+  today: Stamped<AgentToday> | undefined;
+  now: number;
   connected: boolean;
   onForceStatus: () => void;
   onForceLogoff: () => void;
 }
 
-function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
+function AgentRow({ row, today, now, connected, onForceStatus, onForceLogoff }: RowProps) {
   const { state, name } = row;
   const shown = shownStatus(row);
   const loggedIn = state.status !== "Offline";
@@ -195,6 +213,7 @@ function AgentRow({ row, connected, onForceStatus, onForceLogoff }: RowProps) {
       <td class="roster__number" title="Active conversations of the agent's maximum">
         {loggedIn ? `${state.activeInteractions} / ${row.capacity}` : <span class="muted">{`— / ${row.capacity}`}</span>}
       </td>
+      <TodayCells metrics={today} now={now} />
       <td class="roster__skills">
         {row.skills.length === 0 ? (
           <span class="muted">—</span>

@@ -56,7 +56,18 @@ from agentdesk.interactions.domain.model import (
     TransferMode,
     invariant_problem,
 )
-from agentdesk.interactions.domain.routing import Candidate, candidate_for, eligible, plan, rank
+from agentdesk.interactions.domain.routing import (
+    Candidate,
+    Row,
+    candidate_for,
+    eligible,
+    partition,
+    partition_for,
+    plan,
+    rank,
+    rank_key,
+    rows_for,
+)
 
 __all__ = [
     "FINISHED",
@@ -77,6 +88,7 @@ __all__ = [
     "Offer",
     "Party",
     "Rating",
+    "Row",
     "Source",
     "Status",
     "Times",
@@ -98,11 +110,15 @@ __all__ = [
     "invariant_problem",
     "offer",
     "open_interaction",
+    "partition",
+    "partition_for",
     "plan",
     "rank",
+    "rank_key",
     "rate",
     "reject",
     "request_transfer",
+    "rows_for",
     "send_message",
     "sent_before",
     "set_tag",

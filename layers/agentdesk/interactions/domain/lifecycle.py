@@ -297,14 +297,58 @@ def end(
         "end_reason": reason,
         "times": replace(interaction.times, ended_at=at),
         "transfer": None,
+        **_off_hold(interaction, at),
     }
     if interaction.status is not Status.ACTIVE:
         return _next(interaction, at, status=Status.ABANDONED, offer=None, **common)
     if interaction.dispositions_enabled:
         deadline = iso(datetime.fromisoformat(at) + timedelta(seconds=max(1, wrap_up_seconds)))
         return _next(interaction, at, status=Status.WRAP_UP, wrap_up_deadline=deadline, **common)
-    times = replace(interaction.times, ended_at=at, wrap_up_ended_at=at)
-    return _next(interaction, at, status=Status.CLOSED, ended_by=by, end_reason=reason, times=times, transfer=None)
+    common["times"] = replace(interaction.times, ended_at=at, wrap_up_ended_at=at)
+    return _next(interaction, at, status=Status.CLOSED, **common)
+
+
+# --- hold (reported by the channel) ---------------------------------------------------------------------
+
+
+def _held_for(interaction: Interaction, at: str) -> float:
+    """Seconds of the hold running at `at` (0 when not on hold)."""
+    if interaction.held_since is None:
+        return 0.0
+    delta = datetime.fromisoformat(at) - datetime.fromisoformat(interaction.held_since)
+    return max(0.0, delta.total_seconds())
+
+
+def _off_hold(interaction: Interaction, at: str) -> dict[str, object]:
+    """The changes that end a running hold at `at`: its seconds join the total."""
+    if interaction.held_since is None:
+        return {}
+    return {"held_since": None, "hold_seconds": round(interaction.hold_seconds + _held_for(interaction, at), 3)}
+
+
+def hold(interaction: Interaction, *, now: datetime) -> Interaction:
+    """The customer is put on hold (only an answered, live interaction); unchanged when on hold already."""
+    if interaction.status is not Status.ACTIVE:
+        raise _refuse(f"Only an answered interaction is put on hold (it is {interaction.status.value}).", "type")
+    if interaction.held_since is not None:
+        return interaction
+    at = _stamp(interaction, now)
+    return _next(interaction, at, held_since=at)
+
+
+def resume(interaction: Interaction, *, now: datetime) -> Interaction:
+    """The customer is taken off hold: the hold's seconds join the total; unchanged when not on hold."""
+    if interaction.status is not Status.ACTIVE:
+        raise _refuse(f"Only an answered interaction is resumed (it is {interaction.status.value}).", "type")
+    if interaction.held_since is None:
+        return interaction
+    at = _stamp(interaction, now)
+    return _next(interaction, at, **_off_hold(interaction, at))
+
+
+def hold_seconds(interaction: Interaction, at: str) -> float:
+    """All the time on hold up to `at`: the holds that ended and the one running."""
+    return round(interaction.hold_seconds + _held_for(interaction, at), 3)
 
 
 # --- dispositions ----------------------------------------------------------------------------------------
@@ -478,6 +522,7 @@ def transfer_to_queue(
         declined_by=declined,
         notes=_with_note(interaction, agent_id, note_id, note, at),
         times=replace(interaction.times, offered_at=None, transferred_at=at),
+        **_off_hold(interaction, at),
     )
 
 
@@ -512,6 +557,7 @@ def transfer_to_agent(
         offer=Offer(offer_id, target_id, at, expires, auto_answer=False),
         notes=notes,
         times=times,
+        **_off_hold(interaction, at),
     )
 
 

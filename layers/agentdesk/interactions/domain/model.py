@@ -330,6 +330,12 @@ class Interaction:
     updated_at: str = ""
     transfer: Transfer | None = None
     watchers: tuple[str, ...] = ()  # supervisors hearing the conversation live
+    held_since: str | None = None  # the customer is on hold (a channel's held update) since then
+    hold_seconds: float = 0.0  # the holds that ended, added up
+
+    @property
+    def on_hold(self) -> bool:
+        return self.held_since is not None
 
     def __post_init__(self) -> None:
         problem = invariant_problem(self)
@@ -371,6 +377,8 @@ class Interaction:
             "updatedAt": self.updated_at,
             "transfer": self.transfer.to_dict() if self.transfer else None,
             "watchers": list(self.watchers),
+            "heldSince": self.held_since,
+            "holdSeconds": self.hold_seconds,
         }
 
     @classmethod
@@ -404,6 +412,8 @@ class Interaction:
             updated_at=str(data.get("updatedAt") or data["times"]["queuedAt"]),
             transfer=Transfer.from_dict(data["transfer"]) if data.get("transfer") else None,
             watchers=tuple(str(w) for w in data.get("watchers") or ()),
+            held_since=_opt(data.get("heldSince")),
+            hold_seconds=float(data.get("holdSeconds") or 0.0),
         )
 
 
@@ -438,6 +448,8 @@ def invariant_problem(interaction: Interaction) -> str | None:
             interaction.transfer is None or interaction.transfer.target_agent_id != interaction.agent_id,
             "a transfer goes to another agent",
         ),
+        (interaction.held_since is None or status is Status.ACTIVE, "only an answered, live interaction is on hold"),
+        (interaction.hold_seconds >= 0, "the hold time is negative"),
     )
     return next((problem for ok, problem in checks if not ok), None)
 

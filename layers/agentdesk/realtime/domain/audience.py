@@ -111,7 +111,9 @@ def pushes_for(event: Event, supervisors: Iterable[str] = ()) -> list[Push]:
         | interaction_events.InteractionDispositionSubmitted
         | interaction_events.InteractionDispositionCompleted
         | interaction_events.InteractionClosed
-        | interaction_events.InteractionRated,
+        | interaction_events.InteractionRated
+        | interaction_events.InteractionHeld
+        | interaction_events.InteractionResumed,
     ):
         updated = chat.InteractionUpdated(type="interaction.updated", interaction=event.data.interaction)
         return _to_agent(event.data.interaction.agentId, updated)
@@ -140,3 +142,12 @@ def _to_agent(agent_id: str | None, message: BaseModel) -> list[Push]:
 
 def _to_customer(interaction: chat.InteractionView, message: BaseModel) -> Push:
     return Push(_json(message), frozenset({interaction.contact.contactId}), customers=True)
+
+
+def metrics_audience(message: dict[str, Any], agent_id: str | None, supervisors: Iterable[str] = ()) -> Push:
+    """Who hears `metrics.today`: an agent's figures reach the agent, the supervisors of the agent's team and
+    the admins (as the agent's state does); a queue's figures every supervisor and admin (the wallboard shows
+    every queue, as listQueueStats does)."""
+    if agent_id is None:
+        return Push(message, roles=STAFF_ROLES)
+    return Push(message, frozenset({agent_id, *supervisors}), roles=frozenset({"admin"}))

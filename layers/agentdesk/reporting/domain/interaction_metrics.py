@@ -6,8 +6,13 @@ contribution is complete by itself and the sums commute, like the agent-state on
 
 Each counts on the local day of the event:
 - interaction.queued → queue: offered;
-- interaction.assigned → queue: answered, wait (queuedAt → answeredAt), answered within the SLA threshold;
-- interaction.abandoned → queue: abandoned, abandoned wait (queuedAt → endedAt);
+- interaction.transferred into a queue → that queue: offered (a new offer); an attended transfer (the agent
+  consulted took it) is answered there too, with no wait;
+- interaction.assigned → queue: answered, wait, answered within the SLA threshold — only when it is the
+  queue's answer (`queue_answer`): the first one (nothing handed over yet) or one routed out of the queue after
+  a hand-over; an agent-to-agent transfer is no new answer. The wait runs from when the interaction entered
+  the queue (`transferredAt` after a transfer, else `queuedAt`) to `answeredAt`;
+- interaction.abandoned → queue: abandoned, abandoned wait (entered the queue → endedAt);
 - interaction.ended (answered) → agent: handled, handle time (answeredAt → endedAt), first response
   (answeredAt → firstAgentReplyAt);
 - interaction.closed (answered) → agent: wrap-ups, wrap-up time (endedAt → wrapUpEndedAt);
@@ -75,6 +80,21 @@ def _ms(start: str | None, end: str | None) -> int | None:
     return max(0, millis(parse_time(start), parse_time(end)))
 
 
+def queue_answer(times: Any) -> bool:
+    """Whether an `interaction.assigned` answers the interaction out of its queue (answered counts once per
+    interaction and queue): nothing handed over yet (its first answer), or offered by routing after the last
+    hand-over (a blind transfer into a queue). After a transfer to an agent the offer is the transfer's own
+    (offeredAt = transferredAt), and a confirmed attended transfer keeps the earlier offer: no new answer."""
+    if not times.transferredAt:
+        return True
+    return bool(times.offeredAt) and times.offeredAt > times.transferredAt
+
+
+def entered_queue_at(times: Any) -> str:
+    """When the interaction entered the queue it is in: the last hand-over, else when it was queued."""
+    return str(times.transferredAt or times.queuedAt)
+
+
 def interaction_counters(event: Any, facts: Facts) -> tuple[dict[str, int], dict[str, int]]:
     """(agent counters, queue counters) one interaction event adds; empty when it adds nothing there."""
     kind = event.type
@@ -85,14 +105,19 @@ def interaction_counters(event: Any, facts: Facts) -> tuple[dict[str, int], dict
     queue: dict[str, int] = {}
     if kind == "interaction.queued":
         queue[OFFERED] = 1
-    elif kind == "interaction.assigned":
-        wait = _ms(times.queuedAt, times.answeredAt or event.occurredAt) or 0
+    elif kind == "interaction.transferred" and data.to.get("queueId"):
+        queue[OFFERED] = 1
+        if view.status == "active":  # attended: the agent consulted has it already
+            queue[ANSWERED] = 1
+            queue[WITHIN_SLA] = 1
+    elif kind == "interaction.assigned" and queue_answer(times):
+        wait = _ms(entered_queue_at(times), times.answeredAt or event.occurredAt) or 0
         queue[ANSWERED] = 1
         queue[WAIT_MS] = wait
         queue[WITHIN_SLA] = int(wait <= facts.sla_seconds(view.queueId) * 1000)
     elif kind == "interaction.abandoned":
         queue[ABANDONED] = 1
-        queue[ABANDONED_WAIT_MS] = _ms(times.queuedAt, times.endedAt or event.occurredAt) or 0
+        queue[ABANDONED_WAIT_MS] = _ms(entered_queue_at(times), times.endedAt or event.occurredAt) or 0
     elif kind == "interaction.ended" and times.answeredAt:
         agent[HANDLED] = 1
         agent[HANDLE_MS] = _ms(times.answeredAt, times.endedAt or event.occurredAt) or 0

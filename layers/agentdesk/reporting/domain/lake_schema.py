@@ -52,9 +52,13 @@ RAW_EVENT: Mapping[str, FieldType] = {
                 "firstAgentReplyAt": "string",
                 "endedAt": "string",
                 "wrapUpEndedAt": "string",
+                "transferredAt": "string",
             },
         },
         "message": {"seq": "int", "from": "string", "sentAt": "string"},
+        # interaction.transferred: where to ({"agentId"} or {"queueId"}), blind or attended
+        "to": {"agentId": "string", "queueId": "string"},
+        "mode": "string",
         "source": "string",
         "complete": "boolean",
         "score": "int",
@@ -65,10 +69,14 @@ RAW_EVENT: Mapping[str, FieldType] = {
 # `data.change` is an object in agent.state.changed and a word in config.changed, so it is read as text (both
 # readers keep an object as its JSON text) and the SQL takes `logoffKind` out of it with regexp_extract.
 
+# The exporter's copy of each queue's rules that the queue reports join (reporting/lake.py QUEUE_RULES_KEY): one
+# JSON document a line, read by the Glue table `queue_rules` and by DuckDB alike.
+QUEUE_RULES: Mapping[str, FieldType] = {"queue_id": "string", "sla_target_seconds": "bigint"}
+
 PARTITION = ("dt", "date")  # raw/events/dt=YYYY-MM-DD/: the UTC date the record reached the delivery stream
 
-_DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "double": "DOUBLE", "boolean": "BOOLEAN"}
-_HIVE = {"string": "string", "int": "int", "double": "double", "boolean": "boolean"}
+_DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN"}
+_HIVE = {"string": "string", "int": "int", "bigint": "bigint", "double": "double", "boolean": "boolean"}
 
 
 def duckdb_type(field: FieldType) -> str:
@@ -83,11 +91,11 @@ def hive_type(field: FieldType) -> str:
     return "struct<" + ",".join(f"{name.lower()}:{hive_type(inner)}" for name, inner in field.items()) + ">"
 
 
-def duckdb_columns() -> dict[str, str]:
-    """`columns` of DuckDB's read_json over the lake files."""
-    return {name: duckdb_type(field) for name, field in RAW_EVENT.items()}
+def duckdb_columns(table: Mapping[str, FieldType] = RAW_EVENT) -> dict[str, str]:
+    """`columns` of DuckDB's read_json over the lake files (the raw events, or another table's)."""
+    return {name: duckdb_type(field) for name, field in table.items()}
 
 
-def glue_columns() -> list[tuple[str, str]]:
+def glue_columns(table: Mapping[str, FieldType] = RAW_EVENT) -> list[tuple[str, str]]:
     """(name, Hive type) of the Glue table's columns (Athena lower-cases names; the JSON SerDe ignores case)."""
-    return [(name.lower(), hive_type(field)) for name, field in RAW_EVENT.items()]
+    return [(name.lower(), hive_type(field)) for name, field in table.items()]

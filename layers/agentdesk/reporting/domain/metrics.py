@@ -113,8 +113,11 @@ def agent_state_changed(event: AgentStateChanged, zone_of: ZoneOf, _facts: Facts
     at = parse_time(event.occurredAt)
 
     previous = data.previous
-    if previous.since is not None and previous.status != "Offline":
-        for day, ms in split_by_local_day(parse_time(previous.since), at, zone):
+    # A change that keeps status and reason (an interaction starts or ends) keeps `since`: the interval is
+    # still open, and the change that ends it counts it whole.
+    since = previous.since
+    if since is not None and since != data.state.since and previous.status != "Offline":
+        for day, ms in split_by_local_day(parse_time(since), at, zone):
             contribution = out.on(day)
             contribution.add(LOGGED_IN_MS, ms)
             contribution.add(status_ms(previous.status), ms)
@@ -160,6 +163,7 @@ def interaction_event(event: Any, zone_of: ZoneOf, facts: Facts) -> list[Contrib
 
 INTERACTION_TYPES = (
     "interaction.queued",
+    "interaction.transferred",
     "interaction.assigned",
     "interaction.abandoned",
     "interaction.ended",

@@ -128,6 +128,16 @@ _AGENT_STATE_REPORTS: tuple[Report, ...] = (
 
 
 _INTERACTIONS = ("common", "interactions")
+_QUEUES = ("common", "interactions", "queues")
+_TRANSFER_RULE = (
+    " Transfers: an interaction counts once as offered and at most once as answered per entry into a queue. "
+    "It enters a queue when it is queued and when it is transferred into one (blind or attended); it is "
+    "answered there by its first answer, by the answer routed out of the queue after a blind transfer into it "
+    "(waiting from the transfer), or at once by an attended transfer (no wait). A transfer to an agent stays "
+    "in the queue it was answered from and adds nothing to it. One edge: an interaction a blind transfer sent "
+    "to an agent who did not take it goes back to its queue and, answered from there, counts as answered there "
+    "again."
+)
 _INTERACTION = Column("interaction_id", VARCHAR, "The interaction")
 _QUEUE = Column("queue_id", VARCHAR, "The queue")
 _QUEUE_NAME = Column("queue_name", VARCHAR, "The queue's name at the event")
@@ -143,21 +153,59 @@ def _queue_columns(hourly: bool) -> tuple[Column, ...]:
         *(hour if hourly else ()),
         _QUEUE_NAME,
         Column("sla_target_seconds", BIGINT, "The queue's SLA threshold at export time (answer within this)"),
-        Column("offered", BIGINT, "Interactions queued (interaction.queued)"),
-        Column("answered", BIGINT, "Interactions an agent answered (interaction.assigned)"),
+        Column("offered", BIGINT, "Interactions that entered the queue: queued, or transferred into it"),
+        Column(
+            "answered",
+            BIGINT,
+            "Interactions answered out of the queue, once per entry (transfers to an agent add none)",
+        ),
         Column("abandoned", BIGINT, "Interactions the customer left before an answer (interaction.abandoned)"),
         Column("answered_within_sla", BIGINT, "Answered with a wait up to the threshold"),
         Column("service_level_percent", DOUBLE, "100 * answered_within_sla / answered; empty when none answered"),
-        Column("average_wait_seconds", DOUBLE, "Average queuedAt -> answeredAt of the answered ones"),
+        Column("average_wait_seconds", DOUBLE, "Average wait of the answered ones: entering the queue -> answeredAt"),
         Column("longest_wait_seconds", DOUBLE, "Longest wait of the answered ones"),
-        Column("average_abandoned_wait_seconds", DOUBLE, "Average queuedAt -> the customer leaving"),
+        Column("average_abandoned_wait_seconds", DOUBLE, "Average entering the queue -> the customer leaving"),
         Column("ratings", BIGINT, "CSAT ratings given"),
         Column("average_score", DOUBLE, "Their average score (1-5)"),
     )
 
 
+_AGENT_PERFORMANCE = Report(
+    "agent_performance",
+    "Agent performance",
+    "One row per agent of the site logged in or with interactions on the day: the performance toolbar's day. "
+    "Time by status from the agent-state intervals cut to the day (logged_in_seconds = available + busy + "
+    "wrap-up + paused productive + paused unproductive); interactions, outcomes, handle and first response "
+    "times and CSAT from the day's interaction events, counted as the live metrics count them (a disposition "
+    "completed later replaces the automatic Unsure).",
+    (
+        _AGENT,
+        _NAME,
+        Column("team_id", VARCHAR, "The agent's team at their last event of the day; empty: none"),
+        _SITE,
+        _LOCAL_DATE,
+        Column("logged_in_seconds", DOUBLE, "Seconds logged in (any status but Offline) within the day"),
+        Column("available_seconds", DOUBLE, "Seconds Available"),
+        Column("busy_seconds", DOUBLE, "Seconds Busy on interactions (not in wrap-up)"),
+        Column("wrap_up_seconds", DOUBLE, "Seconds in the Wrap-up pause (system, productive)"),
+        Column("paused_productive_seconds", DOUBLE, "Seconds in the other productive pause codes"),
+        Column("paused_unproductive_seconds", DOUBLE, "Seconds in unproductive pause codes"),
+        Column("interactions", BIGINT, "Interactions the agent answered that ended on the day"),
+        Column("successful", BIGINT, "Dispositions Success written on the day"),
+        Column("unsure", BIGINT, "Dispositions Unsure written on the day (less those completed later)"),
+        Column("failed", BIGINT, "Dispositions Fail written on the day"),
+        Column("handle_seconds", DOUBLE, "Total answeredAt -> endedAt of those interactions"),
+        Column("avg_handle_seconds", DOUBLE, "handle_seconds / interactions; empty without interactions"),
+        Column("avg_first_response_seconds", DOUBLE, "Average answeredAt -> the agent's first reply"),
+        Column("csat_avg", DOUBLE, "Average CSAT score (1-5) of the ratings given on the day"),
+        Column("csat_count", BIGINT, "CSAT ratings given on the day"),
+    ),
+    ("common", "interactions"),
+)
+
 REPORTS: tuple[Report, ...] = (
     *_AGENT_STATE_REPORTS,
+    _AGENT_PERFORMANCE,
     Report(
         "dispositions",
         "Dispositions and outcomes",
@@ -193,16 +241,17 @@ REPORTS: tuple[Report, ...] = (
         "Queue service level",
         "One row per queue with interactions on the day: offered, answered, abandoned, service level (% answered "
         "within the queue's SLA threshold), waits and CSAT. Queues belong to no site: the rows are in the no-site "
-        "file, in the workspace's default time zone (site files have none).",
+        "file, in the workspace's default time zone (site files have none)." + _TRANSFER_RULE,
         _queue_columns(False),
-        _INTERACTIONS,
+        _QUEUES,
     ),
     Report(
         "queue_service_level_hourly",
         "Queue service level per hour",
-        "As queue_service_level, per hour of the day (counted in the hour each event happened).",
+        "As queue_service_level, per hour of the day (counted in the hour each event happened); the same "
+        "measures, from the same SQL (sql/queues.sql).",
         _queue_columns(True),
-        _INTERACTIONS,
+        _QUEUES,
     ),
     Report(
         "csat",

@@ -35,7 +35,9 @@ events AS (
 names AS (
   SELECT agent_id, max_by(data.configuration.name, occurred_at) AS agent_name FROM events GROUP BY agent_id
 ),
--- Every event closes the interval its agent spent in the previous status: the part inside the window.
+-- Every event that starts a new interval (a new `since`) closes the one its agent spent in the previous status:
+-- the part inside the window. A change that keeps status and reason (an interaction starts or ends) keeps
+-- `since`: that interval is still open, and the change that ends it counts it whole (as domain/metrics.py).
 intervals AS (
   SELECT
     e.event_id,
@@ -49,6 +51,7 @@ intervals AS (
   FROM events e
   CROSS JOIN params p
   WHERE e.data.previous.since IS NOT NULL
+    AND (e.data.state.since IS NULL OR e.data.previous.since <> e.data.state.since)
     AND e.data.previous.status <> 'Offline'
     AND e.data.previous.since < p.window_end
     AND e.occurred_at > p.window_start

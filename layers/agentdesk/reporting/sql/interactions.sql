@@ -2,7 +2,8 @@
 -- agent's site (from their latest agent.state.changed read), and the events of this site's agents. Queues
 -- belong to no site: the queue reports read every interaction event, and only in the no-site export (the
 -- default time zone's day). `queue_rules` (queue_id, sla_target_seconds) holds each queue's SLA threshold:
--- the exporter fills it from the directory; in Athena, create it once (docs/reports.md).
+-- the exporter writes it to the lake (reference/queue_rules/) from the directory at each run, and both
+-- engines read that file (Athena through the Glue table of the same name).
 , ix_numbered AS (
   SELECT
     e.eventid AS event_id,
@@ -38,29 +39,46 @@ site_events AS (
   WHERE coalesce(s.site_id, '') = p.site_id
 ),
 queue_events AS (
+  -- Each queue counts an interaction once per entry: queued, or transferred into it (a new offer). It is
+  -- answered there by its first answer (nothing handed over yet), by the answer routed out of the queue after
+  -- a hand-over (offeredAt after transferredAt), or at once by an attended transfer (no wait); an
+  -- agent-to-agent transfer is no new answer (domain/interaction_metrics.py counts the same).
   SELECT
     x.event_id,
     x.type,
     x.occurred_at,
     x.data.interaction.queueid AS queue_id,
     x.data.interaction.queuename AS queue_name,
-    CASE WHEN x.type = 'interaction.assigned' THEN date_diff(
+    CASE WHEN x.type = 'interaction.queued' OR x.type = 'interaction.transferred' THEN 1 ELSE 0 END AS offered,
+    CASE
+      WHEN x.type = 'interaction.transferred' AND x.data.interaction.status = 'active' THEN 0
+      WHEN x.type = 'interaction.assigned' THEN greatest(0, date_diff(
+        'millisecond',
+        from_iso8601_timestamp(coalesce(x.data.interaction.times.transferredat, x.data.interaction.times.queuedat)),
+        from_iso8601_timestamp(coalesce(x.data.interaction.times.answeredat, x.occurred_at))
+      ))
+    END AS wait_ms,
+    CASE WHEN x.type = 'interaction.abandoned' THEN greatest(0, date_diff(
       'millisecond',
-      from_iso8601_timestamp(x.data.interaction.times.queuedat),
-      from_iso8601_timestamp(coalesce(x.data.interaction.times.answeredat, x.occurred_at))
-    ) END AS wait_ms,
-    CASE WHEN x.type = 'interaction.abandoned' THEN date_diff(
-      'millisecond',
-      from_iso8601_timestamp(x.data.interaction.times.queuedat),
+      from_iso8601_timestamp(coalesce(x.data.interaction.times.transferredat, x.data.interaction.times.queuedat)),
       from_iso8601_timestamp(coalesce(x.data.interaction.times.endedat, x.occurred_at))
-    ) END AS abandoned_ms,
+    )) END AS abandoned_ms,
+    CASE WHEN x.type = 'interaction.abandoned' THEN 1 ELSE 0 END AS abandoned,
+    CASE WHEN x.type = 'interaction.rated' THEN 1 ELSE 0 END AS rated,
     x.data.score AS score,
     CAST(date_diff('second', from_iso8601_timestamp(p.window_start), from_iso8601_timestamp(x.occurred_at)) / 3600
       AS bigint) AS hour
   FROM ix_events x
   CROSS JOIN params p
   WHERE p.site_id = ''
-    AND x.type IN ('interaction.queued', 'interaction.assigned', 'interaction.abandoned', 'interaction.rated')
+    AND (
+      x.type IN ('interaction.queued', 'interaction.abandoned', 'interaction.rated')
+      OR (x.type = 'interaction.transferred' AND x.data."to".queueid IS NOT NULL)
+      OR (x.type = 'interaction.assigned' AND (
+        x.data.interaction.times.transferredat IS NULL
+        OR x.data.interaction.times.offeredat > x.data.interaction.times.transferredat
+      ))
+    )
 ),
 queue_sla AS (
   SELECT q.queue_id, CAST(coalesce(max(r.sla_target_seconds), 20) AS bigint) AS sla_target_seconds

@@ -1,26 +1,8 @@
--- queue_service_level: one row per queue with interactions on the (default time zone's) day.
--- Service level: % of the answered interactions answered within the queue's SLA threshold.
+-- queue_service_level: one row per queue with interactions on the (default time zone's) day (sql/queues.sql).
 SELECT
-  p.local_date AS local_date,
-  q.queue_id AS queue_id,
-  max_by(q.queue_name, q.occurred_at) AS queue_name,
-  s.sla_target_seconds AS sla_target_seconds,
-  CAST(count_if(q.type = 'interaction.queued') AS bigint) AS offered,
-  CAST(count_if(q.type = 'interaction.assigned') AS bigint) AS answered,
-  CAST(count_if(q.type = 'interaction.abandoned') AS bigint) AS abandoned,
-  CAST(count_if(q.type = 'interaction.assigned' AND q.wait_ms <= s.sla_target_seconds * 1000) AS bigint)
-    AS answered_within_sla,
-  CAST(count_if(q.type = 'interaction.assigned' AND q.wait_ms <= s.sla_target_seconds * 1000) AS double) * 100
-    / nullif(count_if(q.type = 'interaction.assigned'), 0) AS service_level_percent,
-  CAST(sum(q.wait_ms) AS double) / 1000 / nullif(count_if(q.type = 'interaction.assigned'), 0)
-    AS average_wait_seconds,
-  CAST(max(q.wait_ms) AS double) / 1000 AS longest_wait_seconds,
-  CAST(sum(q.abandoned_ms) AS double) / 1000 / nullif(count_if(q.type = 'interaction.abandoned'), 0)
-    AS average_abandoned_wait_seconds,
-  CAST(count_if(q.type = 'interaction.rated') AS bigint) AS ratings,
-  CAST(sum(q.score) AS double) / nullif(count_if(q.type = 'interaction.rated'), 0) AS average_score
-FROM queue_events q
-CROSS JOIN params p
-JOIN queue_sla s ON s.queue_id = q.queue_id
-GROUP BY p.local_date, q.queue_id, s.sla_target_seconds
-ORDER BY q.queue_id
+  local_date, queue_id, queue_name, sla_target_seconds, offered, answered, abandoned, answered_within_sla,
+  service_level_percent, average_wait_seconds, longest_wait_seconds, average_abandoned_wait_seconds, ratings,
+  average_score
+FROM queue_levels
+WHERE hour IS NULL
+ORDER BY queue_id

@@ -1,4 +1,7 @@
-/** Queues: required skill, SLA target, wrap-up and offer timeouts, dispositions on or off and their set. */
+/**
+ * Queues: required skill, SLA target, wrap-up and offer timeouts, dispositions on or off and their set, and
+ * whether customers may open a chat in it from the public chat page (with the topic's label there).
+ */
 
 import { CollectionSection } from "../CollectionSection";
 import { useLookup } from "../context";
@@ -35,6 +38,7 @@ export function QueuesSection() {
                 ? "Default"
                 : nameOf(dispositionSets, queue.dispositionSetId),
         },
+        { header: "Web chat", cell: (queue) => (queue.webChat ? (queue.topicLabel ?? queue.name) : "Off") },
       ]}
       spec={queueForm}
       fieldsOf={() => [
@@ -46,6 +50,8 @@ export function QueuesSection() {
         "offerTimeoutSeconds",
         "dispositionsEnabled",
         "dispositionSetId",
+        "webChat",
+        "topicLabel",
       ]}
       renderFields={(form) => (
         <>
@@ -95,6 +101,20 @@ export function QueuesSection() {
               name="dispositionSetId"
               label="Disposition set"
               options={optionsOf(dispositionSets, "Default disposition set")}
+            />
+          )}
+          <CheckboxField
+            form={form}
+            name="webChat"
+            label="Customers may start a chat here from the chat page"
+            hint="The public chat page offers the queue as a topic."
+          />
+          {form.draft.webChat && (
+            <TextField
+              form={form}
+              name="topicLabel"
+              label="Topic on the chat page"
+              hint="What customers pick, e.g. “Billing and payments”; empty: the queue's name."
             />
           )}
         </>
