@@ -34,22 +34,13 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench import reporting
 from bench.local_stack import load_average
 
 
 def environment() -> None:
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 -- moto's fake credentials
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED="true",
-        LOG_LEVEL="WARNING",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-        ROUTING_TABLE="agentdesk-routing",
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    reporting.environment()  # moto's credentials, the region, quiet logs
+    os.environ["ROUTING_TABLE"] = "agentdesk-routing"
 
 
 def timed(fn: Callable[[], Any], times: int) -> tuple[float, float, Any]:

@@ -413,6 +413,9 @@ def test_blind_transfer_to_another_agent_who_then_dispositions(
     expect(shown["successful"]).to_have_text(str(before["successful"] + 1))
 
 
+LIST_TIMEOUT_MS = 20_000
+
+
 def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
     new_page: Callable[[], Page], stack: Any, setup: Setup
 ) -> None:
@@ -440,7 +443,8 @@ def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
     supervisor.goto("/#/wallboard")
     board = supervisor.get_by_role("region", name="Conversations")
     row = board.locator(".conversation-row").filter(has_text=customer_name)
-    expect(row).to_have_count(1)
+    # The list is read when the panel opens and every 5 s after: allow a slow first read and one more poll.
+    expect(row).to_have_count(1, timeout=LIST_TIMEOUT_MS)
     expect(row).to_contain_text(AGENT_NAME)
     expect(row).to_contain_text("Active")
     row.get_by_role("button").click()

@@ -158,9 +158,10 @@ def test_the_wiring_declares_exactly_the_routes_the_app_serves(aws: AwsStack) ->
     # The same app serves the reports API from a function of its own (it reads the lake, nothing else).
     served = {(method, path) for method, path, _least in ROUTES} - reports
     assert {(method, path) for method, path, _least in ROUTES} <= declared | reports
-    # Without sign-in: a customer opens a chat; outside systems call the ingress API (their own signature).
+    # Without sign-in: a customer reads the chat topics and opens a chat; outside systems call the ingress API.
     unsigned = {
         ("POST", "/api/chat/sessions"),
+        ("GET", "/api/chat/topics"),
         ("POST", "/api/ingress/interactions"),
         ("POST", "/api/ingress/interactions/{id}/events"),
     }

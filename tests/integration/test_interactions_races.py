@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import random
 import threading
 from collections import Counter, defaultdict
@@ -97,31 +98,55 @@ def test_many_agents_and_chats_at_once_never_over_capacity_never_twice_none_lost
     errors: list[dict[str, Any]] = []
     stop = threading.Event()
 
+    # Each agent hears of its offers as the workspace does, from the pushes (here: the offers committed, read
+    # from the outbox by the pump thread), and now and then lists its open interactions for anything left.
+    inboxes: dict[str, queue.Queue[str]] = {agent.user_id: queue.Queue() for agent in agents}
+    read = 0
+
+    def finish(agent: Principal, rng: random.Random, item: dict[str, Any]) -> None:
+        iid, status = item["interactionId"], item["status"]
+        if status == "offered":
+            if rng.random() < 0.25:
+                check(crowd.send(agent, "reject", interactionId=iid))
+                return
+            if not check(crowd.send(agent, "accept", interactionId=iid)):
+                return
+            status = "active"
+        if status == "active" and not check(crowd.send(agent, "endInteraction", interactionId=iid)):
+            return
+        outcome = rng.choice([("Success", "Resolved"), ("Fail", "Not resolved"), ("Unsure", "Escalated")])
+        check(crowd.send(agent, "submitDisposition", interactionId=iid, category=outcome[0], outcome=outcome[1]))
+
+    def check(reply: dict[str, Any]) -> bool:
+        if reply["type"] == "error" and reply["code"] not in ("INVALID_TRANSITION", "NOT_FOUND", "CONFLICT"):
+            errors.append(reply)
+        return reply["type"] != "error"
+
     def work(agent: Principal, seed: int) -> None:
         rng = random.Random(seed)
+        inbox = inboxes[agent.user_id]
+        idle = 0
         while not stop.is_set():
-            listed = crowd.ack(agent, "listInteractions", scope="open", limit=100)["items"]
-            if not listed:
-                stop.wait(0.2)  # nothing of mine yet: an agent waits for the next offer
+            try:
+                iid = inbox.get(timeout=0.25)
+            except queue.Empty:
+                idle += 1
+                if idle % 8 == 0:  # two seconds with nothing new: anything of mine left open?
+                    for item in crowd.ack(agent, "listInteractions", scope="open", limit=100)["items"]:
+                        finish(agent, rng, item)
                 continue
-            for item in listed:
-                iid = item["interactionId"]
-                if item["status"] == "offered":
-                    action = "reject" if rng.random() < 0.25 else "accept"
-                    reply = crowd.send(agent, action, interactionId=iid)
-                elif item["status"] == "active":
-                    reply = crowd.send(agent, "endInteraction", interactionId=iid)
-                else:
-                    outcome = rng.choice([("Success", "Resolved"), ("Fail", "Not resolved"), ("Unsure", "Escalated")])
-                    reply = crowd.send(
-                        agent, "submitDisposition", interactionId=iid, category=outcome[0], outcome=outcome[1]
-                    )
-                if reply["type"] == "error" and reply["code"] not in ("INVALID_TRANSITION", "NOT_FOUND", "CONFLICT"):
-                    errors.append(reply)
+            idle = 0
+            finish(agent, rng, {"interactionId": iid, "status": "offered"})
 
     def pump() -> None:
+        nonlocal read
         while not stop.is_set():
             crowd.pump(rounds=1)
+            with crowd.lock:
+                fresh, read = crowd.outbox[read:], len(crowd.outbox)
+            for e in fresh:
+                if e["type"] == "interaction.offered" and e["agentId"] in inboxes:
+                    inboxes[e["agentId"]].put(e["data"]["interaction"]["interactionId"])
             stop.wait(0.05)
 
     admin = HttpClient(crowd.aws.claims("u-admin", "admins", username="ada"))

@@ -73,6 +73,7 @@ describe("ConversationsFeed", () => {
       ["int-1", "active", "Ana Agent"],
       ["int-2", "offered", "Ana Agent"],
     ]);
+    expect(feed.current.total).toBe(2); // an older server sends no total: the items are all of them
     timers.advance(4_999);
     expect(sent("listTeamInteractions")).toHaveLength(1);
     timers.advance(1);
@@ -81,6 +82,10 @@ describe("ConversationsFeed", () => {
     await settle();
     expect(feed.current.error).toBe("Supervisors only.");
     expect(feed.current.items).toHaveLength(2); // the last list stays
+    timers.advance(5_000);
+    replyTo(sent("listTeamInteractions")[2], { items: [row("int-1")], total: 350 });
+    await settle();
+    expect(feed.current.total).toBe(350); // cut short to the longest-running
   });
 
   it("watches the conversation chosen: the conversation so far, then its messages live, once each", async () => {

@@ -53,6 +53,20 @@ describe("reports data shaping", () => {
     expect(chart?.max).toBe(45);
   });
 
+  it("charts an agent's logged-in time by activity from the agent performance rows", () => {
+    const chart = chartFor("agent_performance", [
+      { agent_id: "a1", agent_name: "Ana", available_seconds: 600, busy_seconds: 1200, wrap_up_seconds: 120,
+        paused_productive_seconds: 0, paused_unproductive_seconds: 300 },
+      { agent_id: "b1", agent_name: "Ben", available_seconds: 60, busy_seconds: 0, wrap_up_seconds: 0,
+        paused_productive_seconds: 1800, paused_unproductive_seconds: 0 },
+    ]);
+    expect(chart?.unit).toBe("min");
+    expect(chart?.series).toEqual(["Available", "Busy", "Wrap-up", "Paused (productive)", "Paused (unproductive)"]);
+    expect(chart?.bars.map((b) => b.label)).toEqual(["Ana", "Ben"]);
+    expect(chart?.bars[0]?.segments.find((s) => s.series === "Busy")?.value).toBe(20);
+    expect(chart?.max).toBe(37);
+  });
+
   it("charts service level per queue over several days as within / answered, out of 100", () => {
     const chart = chartFor("queue_service_level", [
       { queue_name: "General", answered: 10, answered_within_sla: 9 },

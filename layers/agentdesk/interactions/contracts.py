@@ -455,7 +455,10 @@ class QueueStatsReply(BaseModel):
 
 
 class TeamInteractionsReply(BaseModel):
-    items: list[TeamInteraction] = Field(description="Oldest first")
+    items: list[TeamInteraction] = Field(
+        description="Oldest first: the longest-running, at most 200 (a WebSocket message holds 128 KB)"
+    )
+    total: int = Field(ge=0, description="How many are open in all; more than the items when they were cut short")
 
 
 class PerformanceReply(BaseModel):
@@ -588,7 +591,9 @@ class IngressInteractionInput(BaseModel):
     channel: Literal["voice", "email", "task"] = Field(description="Chats open through POST /api/chat/sessions")
     queueId: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     skillId: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
-        default=None, description="A skill the work needs (recorded on the interaction; a known skill)"
+        default=None,
+        description="A skill the work needs (a known skill): routed to the agents of the queue holding it, higher "
+        "proficiency first; none: the queue's required skill, if any",
     )
     externalId: ExternalId = Field(
         description="The system's own id of this work (printable ASCII, no spaces), unique per integration: "

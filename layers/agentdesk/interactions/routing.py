@@ -233,17 +233,7 @@ def on_event(event: Event) -> dict[str, Any]:
         and event.data.change.command not in TAKES_WORK
     ):
         config = directory.current()
-        state = event.data.state
-        rows = _rows(
-            config,
-            event.agentId,
-            state.status,
-            state.pending is not None,
-            state.activeInteractions,
-            state.onVoice,
-            event.data.routing.routable,
-            event.occurredAt,
-        )
+        rows = rows_of_change(config, event)
         return {"placed": serve_waiting(queues_served_by(config, event.agentId), config, known=rows)}
     if isinstance(event, ConfigChanged) and event.data.kind.value == "user" and event.data.change != "deleted":
         # A raised capacity or a new queue or skill may let the agent take waiting work now.
@@ -265,19 +255,7 @@ def _seconds_until(stamp: str) -> int:
 def update_model(event: Event) -> int:
     """Keep the agents' rows of the read model from an agent's state change, or a changed user or queue."""
     if isinstance(event, AgentStateChanged):
-        state = event.data.state
-        config = directory.current()
-        return _write_rows(
-            config,
-            event.agentId,
-            state.status,
-            state.pending is not None,
-            state.activeInteractions,
-            state.onVoice,
-            event.data.routing.routable,
-            event.occurredAt,
-            state.version,
-        )
+        return store.save_rows(rows_of_change(directory.current(), event), event.data.state.version)
     if isinstance(event, ConfigChanged) and event.data.kind.value in ("user", "queue", "settings"):
         config = directory.current()
         if event.data.kind.value == "user":
@@ -320,19 +298,19 @@ def refresh_agent(config: Directory, agent_id: str) -> int:
     return store.save_rows(rows, version)
 
 
-def _write_rows(
-    config: Directory,
-    agent_id: str,
-    status: str,
-    pending: bool,
-    active: int,
-    on_voice: bool,
-    routable: bool,
-    idle_since: str,
-    version: int,
-) -> int:
-    rows = _rows(config, agent_id, status, pending, active, on_voice, routable, idle_since)
-    return store.save_rows(rows, version)
+def rows_of_change(config: Directory, event: AgentStateChanged) -> list[domain.Row]:
+    """The agent's rows as their state change leaves them (its time is when they became idle, if they are)."""
+    state = event.data.state
+    return _rows(
+        config,
+        event.agentId,
+        state.status,
+        state.pending is not None,
+        state.activeInteractions,
+        state.onVoice,
+        event.data.routing.routable,
+        event.occurredAt,
+    )
 
 
 def _rows(

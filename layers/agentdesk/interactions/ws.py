@@ -303,6 +303,10 @@ def list_queue_stats(_principal: Principal, _request: c.ListQueueStats) -> dict[
     return c.QueueStatsReply(queues=stats).model_dump(mode="json")
 
 
+# The longest-running open interactions listed to a supervisor at once: one WebSocket message holds 128 KB.
+MAX_TEAM_INTERACTIONS = 200
+
+
 @action(
     "listTeamInteractions",
     c.ListTeamInteractions,
@@ -312,6 +316,7 @@ def list_queue_stats(_principal: Principal, _request: c.ListQueueStats) -> dict[
     reply=c.TeamInteractionsReply,
 )
 def list_team_interactions(principal: Principal, _request: c.ListTeamInteractions) -> dict[str, Any]:
+    found = service.team_interactions(principal)
     items = [
         c.TeamInteraction(
             interactionId=i.interaction_id,
@@ -332,9 +337,9 @@ def list_team_interactions(principal: Principal, _request: c.ListTeamInteraction
             watching=principal.user_id in i.watchers,
             version=i.version,
         )
-        for i in service.team_interactions(principal)
+        for i in found[:MAX_TEAM_INTERACTIONS]
     ]
-    return c.TeamInteractionsReply(items=items).model_dump(mode="json")
+    return c.TeamInteractionsReply(items=items, total=len(found)).model_dump(mode="json")
 
 
 @action(

@@ -171,6 +171,21 @@ export function chartFor(report: string, rows: Row[]): Chart | null {
         "",
         grouped(finalDispositions(rows), agent, (r) => text(r["category"]), () => 1),
       );
+    case "agent_performance": {
+      const parts: [string, string][] = [
+        ["Available", "available_seconds"],
+        ["Busy", "busy_seconds"],
+        ["Wrap-up", "wrap_up_seconds"],
+        ["Paused (productive)", "paused_productive_seconds"],
+        ["Paused (unproductive)", "paused_unproductive_seconds"],
+      ];
+      const split = rows.flatMap((r) => parts.map(([series, column]) => ({ ...r, __series: series, __value: num(r[column]) })));
+      return chart(
+        "Logged-in time per agent by activity",
+        "min",
+        grouped(split, agent, (r) => text(r["__series"]), (r) => minutes(num(r["__value"]))),
+      );
+    }
     case "csat":
       return chart("Ratings per score", "", grouped(rows, (r) => `${num(r["score"])} ★`, one, () => 1));
     case "response_times":

@@ -25,7 +25,7 @@ function Duration({ seconds }: { seconds: number | null }) {
 
 export function ConversationsPanel() {
   const connection = useConnection();
-  const [snapshot, setSnapshot] = useState<ConversationsSnapshot>({ items: null, error: null, transcript: null });
+  const [snapshot, setSnapshot] = useState<ConversationsSnapshot>({ items: null, total: 0, error: null, transcript: null });
   const feed = useMemo(() => new ConversationsFeed(interactionConnection(connection), setSnapshot), [connection]);
   useEffect(() => {
     feed.start();
@@ -41,7 +41,13 @@ export function ConversationsPanel() {
         <h2 id="conversations-title" class="section-title">
           Conversations
         </h2>
-        <span class="muted">{items === null ? "" : `${items.length} open`}</span>
+        <span class="muted">
+          {items === null
+            ? ""
+            : snapshot.total > items.length
+              ? `${snapshot.total} open: the ${items.length} longest-running shown`
+              : `${items.length} open`}
+        </span>
       </div>
       {snapshot.error && (
         <p class="queues__error" role="alert">

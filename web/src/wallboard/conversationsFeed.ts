@@ -27,6 +27,8 @@ export interface Transcript {
 export interface ConversationsSnapshot {
   /** null until the first reply; oldest first. */
   items: TeamInteraction[] | null;
+  /** How many are open in all (the server lists at most the 200 longest-running). */
+  total: number;
   error: string | null;
   transcript: Transcript | null;
 }
@@ -53,7 +55,7 @@ function reason(error: unknown): string {
 }
 
 export class ConversationsFeed {
-  private snapshot: ConversationsSnapshot = { items: null, error: null, transcript: null };
+  private snapshot: ConversationsSnapshot = { items: null, total: 0, error: null, transcript: null };
   private timer: unknown = null;
   private polling = false;
   private connected = false;
@@ -92,7 +94,8 @@ export class ConversationsFeed {
       .then((ack) => {
         const items = parseTeamInteractions(ack.items);
         if (items === null) throw new Error("The server sent a list of conversations Agent Desk cannot read.");
-        this.publish({ ...this.snapshot, items, error: null });
+        const total = typeof ack.total === "number" && ack.total >= items.length ? ack.total : items.length;
+        this.publish({ ...this.snapshot, items, total, error: null });
       })
       .catch((error: unknown) => {
         if (error instanceof RequestError && error.code === "DISCONNECTED") return;
