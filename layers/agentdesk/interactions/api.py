@@ -92,10 +92,10 @@ def open_chat_session(body: ChatSessionInput) -> Response[ChatSession]:
     if wait is not None:
         raise rate_limited(wait, "Chats opened from this address")
     config = directory.current()
-    interaction = service.open_chat(
+    opening = service.open_chat(
         name=body.name, email=body.email, queue_id=body.queueId, topic=body.topic, config=config
     )
-    routing.route(interaction.interaction_id, config=config, known=interaction)
+    interaction = routing.open_and_route(opening, config)
     token, expires_at = customer_tokens.issue(
         interaction.interaction_id, interaction.contact.contact_id, name=interaction.contact.name
     )

@@ -134,6 +134,30 @@ def route(
     return store.load(interaction_id)
 
 
+def open_and_route(opening: service.Change, config: Directory | None = None) -> domain.Interaction:
+    """A new interaction: written with its first offer in one transaction when an agent may take it now (so
+    it is never seen waiting while an agent is free, and costs one write), else written queued."""
+    config = config or directory.current()
+    interaction, plan = opening.after, Plan()
+    for agent_id in ranked(interaction, config, plan)[:MAX_CLAIMS]:
+        try:
+            after, work = service.offer_to(
+                interaction, agent_id, config, auto_answer=plan.answers_automatically(config, agent_id), opening=opening
+            )
+        except AgentDeskError:
+            plan.refused(agent_id)
+            continue  # not Available, at capacity, on voice, paused: the read model was behind
+        try:
+            work.commit()
+        except Cancelled:
+            plan.refused(agent_id)
+            continue  # the agent's state moved meanwhile: the next one
+        realtime.announce([e for e in work.events if isinstance(e, ev.InteractionOffered | ev.InteractionAssigned)])
+        return after
+    service.commit(None, opening)
+    return interaction
+
+
 def ranked(interaction: domain.Interaction, config: Directory, plan: Plan | None = None) -> list[str]:
     """The agents to ask, best first: the first few of the interaction's partition of the ranked index (its
     skill's, else its queue's); when nobody there may take it, the general queue's (no skill asked)."""

@@ -243,8 +243,9 @@ def rules_of(config: Directory, queue_id: str) -> QueueRules:
 
 def open_chat(
     *, name: str, email: str | None, queue_id: str | None, topic: str | None, config: Directory | None = None
-) -> domain.Interaction:
-    """A customer opens a chat: a new contact and interaction, queued (and routed at once by the caller)."""
+) -> Change:
+    """A customer opens a chat: a new contact and interaction, queued. Not written: the caller writes it
+    together with its first offer (routing.open_and_route), or alone when nobody may take it now."""
     config = config or directory.current()
     chosen = queue_id or config.general_queue_id
     rules = config.queue(chosen) if chosen else None
@@ -265,8 +266,7 @@ def open_chat(
         subject=topic or None,
     )
     actor = Actor(userId=interaction.contact.contact_id, role="customer")
-    commit(None, Change(interaction, [event(ev.InteractionQueued, interaction, actor, rules=rules)]))
-    return interaction
+    return Change(interaction, [event(ev.InteractionQueued, interaction, actor, rules=rules)])
 
 
 def chat_topics(config: Directory | None = None) -> list[QueueRules]:
@@ -281,11 +281,19 @@ def chat_topics(config: Directory | None = None) -> list[QueueRules]:
 
 
 def offer_to(
-    interaction: domain.Interaction, agent_id: str, config: Directory, *, auto_answer: bool
+    interaction: domain.Interaction,
+    agent_id: str,
+    config: Directory,
+    *,
+    auto_answer: bool,
+    opening: Change | None = None,
 ) -> tuple[domain.Interaction, UnitOfWork]:
     """The unit of work that offers the interaction to the agent and takes one of the agent's slots (the
-    agents context refuses, with AgentDeskError, an agent who may not take it now). Not committed."""
+    agents context refuses, with AgentDeskError, an agent who may not take it now). Not committed.
+    `opening`: the interaction is new, not written yet: the unit creates it and writes its first events."""
     work = UnitOfWork(store.connection())
+    for number, item in enumerate(opening.events if opening else ()):
+        work.event(item, f"interaction:opened:{number}")
     agents.stage_start_interaction(
         work, agent_id, interaction.interaction_id, voice=interaction.channel is domain.Channel.VOICE, config=config
     )
@@ -300,7 +308,7 @@ def offer_to(
         now=clock.now(),
         auto_answer=auto_answer,
     )
-    store.stage(work, after, interaction.version)
+    store.stage(work, after, None if opening else interaction.version)
     if auto_answer:
         offer = OfferView(offerId=ids.new_id("ofr_"), expiresAt=after.updated_at, autoAnswer=True)
         work.event(event(ev.InteractionOffered, after, SYSTEM, rules=rules, offer=offer), "interaction:event:0")
