@@ -58,29 +58,31 @@ def test_an_agents_rows_follow_their_skills_and_queues(ingress: Ingress) -> None
     technical = domain.partition("queue-general", "skill-technical")
     assert technical in store.partitions_of(ben)
     assert [c.agent_id for c in store.ranked(technical, 10)] == [ben]
-    path = f"/api/users/{ben}"
-    current = ingress.admin.get(path)
-    profile = dict(current.body)
-    profile["skills"] = [s for s in profile["skills"] if s["skillId"] != "skill-technical"]
-    profile["queueIds"] = ["queue-general", "queue-billing"]
-    body = {k: v for k, v in profile.items() if k in _writable(profile)}
-    result = ingress.admin.put(path, body, etag=current.headers.get("ETag") or current.headers.get("etag"))
-    assert result.status == 200, result.body
+    skills = ingress.admin.get(f"/api/users/{ben}").body["skills"]
+    _update_user(
+        ingress,
+        ben,
+        skills=[s for s in skills if s["skillId"] != "skill-technical"],
+        queueIds=["queue-general", "queue-billing"],
+    )
     chats.pump()
     partitions = set(store.partitions_of(ben))
     assert technical not in partitions and domain.partition("queue-technical") not in partitions
     assert domain.partition("queue-billing") in partitions
     assert store.ranked(technical, 10) == []
     # Disabled: no rows at all.
-    current = ingress.admin.get(path)
-    body = {k: v for k, v in dict(current.body).items() if k in _writable(current.body)} | {"enabled": False}
-    assert ingress.admin.put(path, body, etag=current.headers.get("ETag") or current.headers.get("etag")).status == 200
+    _update_user(ingress, ben, enabled=False)
     chats.pump()
     assert store.partitions_of(ben) == []
 
 
-def _writable(profile: dict[str, Any]) -> set[str]:
-    return set(UserInput.model_fields) & set(profile)
+def _update_user(ingress: Ingress, user_id: str, **changes: Any) -> None:
+    """Change a user's profile through the config API, as an admin."""
+    path = f"/api/users/{user_id}"
+    current = ingress.admin.get(path)
+    body = {k: v for k, v in dict(current.body).items() if k in UserInput.model_fields} | changes
+    result = ingress.admin.put(path, body, etag=current.headers.get("ETag") or current.headers.get("etag"))
+    assert result.status == 200, result.body
 
 
 def test_a_backlog_is_served_oldest_first_from_one_read_of_the_candidates(ingress: Ingress) -> None:
@@ -108,13 +110,9 @@ def test_a_raised_capacity_serves_the_waiting_work_at_once(ingress: Ingress) -> 
     chats = ingress.centre
     chats.login("ana")
     ana = chats.agent("ana").user_id
-    path = f"/api/users/{ana}"
 
     def set_capacity(value: int) -> None:
-        current = ingress.admin.get(path)
-        body = {k: v for k, v in dict(current.body).items() if k in _writable(current.body)} | {"maxConcurrent": value}
-        result = ingress.admin.put(path, body, etag=current.headers.get("ETag") or current.headers.get("etag"))
-        assert result.status == 200, result.body
+        _update_user(ingress, ana, maxConcurrent=value)
 
     set_capacity(1)
     chats.pump()

@@ -108,26 +108,8 @@ def route(
         if current is None or current.status is not domain.Status.QUEUED:
             return current
         order = [a for a in ranked(current, config, plan) if a not in exclude][:MAX_CLAIMS]
-        moved = False
-        for agent_id in order:
-            try:
-                after, work = service.offer_to(
-                    current, agent_id, config, auto_answer=plan.answers_automatically(config, agent_id)
-                )
-            except AgentDeskError:
-                plan.refused(agent_id)
-                continue  # not Available, at capacity, on voice, paused: the read model was behind
-            try:
-                work.commit()
-            except Cancelled as exc:
-                if "interaction" in exc.failed() or "interaction" in exc.failed("TransactionConflict"):
-                    moved = True
-                    break
-                plan.refused(agent_id)
-                continue  # the agent's state moved meanwhile: the next one
-            plan.took(agent_id)
-            # The agent hears of the offer now, not when the stream brings it (their state change can wait).
-            realtime.announce([e for e in work.events if isinstance(e, ev.InteractionOffered | ev.InteractionAssigned)])
+        after, moved = _claim(current, order, config, plan)
+        if after is not None:
             return after
         if not moved:
             return current
@@ -139,23 +121,42 @@ def open_and_route(opening: service.Change, config: Directory | None = None) -> 
     it is never seen waiting while an agent is free, and costs one write), else written queued."""
     config = config or directory.current()
     interaction, plan = opening.after, Plan()
-    for agent_id in ranked(interaction, config, plan)[:MAX_CLAIMS]:
+    after, _moved = _claim(interaction, ranked(interaction, config, plan)[:MAX_CLAIMS], config, plan, opening)
+    if after is not None:
+        return after
+    service.commit(None, opening)
+    return interaction
+
+
+def _claim(
+    interaction: domain.Interaction,
+    order: Sequence[str],
+    config: Directory,
+    plan: Plan,
+    opening: service.Change | None = None,
+) -> tuple[domain.Interaction | None, bool]:
+    """Offer the interaction to the first of these agents whose claim holds, and push the offer to them at
+    once; (the interaction offered, False), or (None, whether someone else changed the interaction meanwhile:
+    read it again) when none holds. `opening`: the interaction is new and written with the claim."""
+    for agent_id in order:
+        auto_answer = plan.answers_automatically(config, agent_id)
         try:
-            after, work = service.offer_to(
-                interaction, agent_id, config, auto_answer=plan.answers_automatically(config, agent_id), opening=opening
-            )
+            after, work = service.offer_to(interaction, agent_id, config, auto_answer=auto_answer, opening=opening)
         except AgentDeskError:
             plan.refused(agent_id)
             continue  # not Available, at capacity, on voice, paused: the read model was behind
         try:
             work.commit()
-        except Cancelled:
+        except Cancelled as exc:
+            if "interaction" in exc.failed() or "interaction" in exc.failed("TransactionConflict"):
+                return None, True
             plan.refused(agent_id)
             continue  # the agent's state moved meanwhile: the next one
+        plan.took(agent_id)
+        # The agent hears of the offer now, not when the stream brings it (their state change can wait).
         realtime.announce([e for e in work.events if isinstance(e, ev.InteractionOffered | ev.InteractionAssigned)])
-        return after
-    service.commit(None, opening)
-    return interaction
+        return after, False
+    return None, False
 
 
 def ranked(interaction: domain.Interaction, config: Directory, plan: Plan | None = None) -> list[str]:
