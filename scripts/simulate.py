@@ -32,7 +32,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python scripts/simulate.py` as well as `python -m scripts.simulate`
     sys.path.insert(0, str(ROOT))
 
+from infra.local import process as local_process  # noqa: E402
 from infra.local.seed import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 
 SIM_PASSWORD = "Simulated-agent-2026!"  # noqa: S105 - local-only password of the agents the simulator creates
@@ -1053,36 +1053,17 @@ class Customer:
 # --- a stack of its own -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def own_stack(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`python -m infra.local` on free ports in its own process group; yields its base URL; stops it after."""
-    port, aws_port = free_port(), free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         env.pop(name, None)
-    command = [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port)]
     with tempfile.NamedTemporaryFile("wb", prefix="simulate-stack-", suffix=".log", delete=False) as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}"
+        process, ready = local_process.start(ROOT, env, log, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the stack exited with {process.returncode}; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the stack did not answer /health within 120 s; see {log.name}")
-            time.sleep(0.1)
+        ports = local_process.wait_ready(process, ready, timeout=120, log_name=log.name)
+        url = f"http://127.0.0.1:{ports.port}"
         print(f"started a local stack at {url} (log {log.name})", flush=True)
         yield url
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import threading
@@ -20,6 +21,12 @@ def main() -> None:
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AGENTDESK_AWS_PORT", "4566")))
     parser.add_argument("--web-dist", type=Path, default=None, help="built web app (default web/dist)")
     parser.add_argument("--no-seed", action="store_true", help="start without demo data")
+    parser.add_argument(
+        "--ready-file",
+        type=Path,
+        default=None,
+        help="when ready, write the ports in use here as JSON (for --port 0 / --aws-port 0: any free port)",
+    )
     args = parser.parse_args()
 
     options = StackOptions(host=args.host, port=args.port, aws_port=args.aws_port, seed=not args.no_seed)
@@ -34,6 +41,10 @@ def main() -> None:
         for user in stack.users:
             print(f"    {user.role:<10} {user.username:<8} {user.name}")
     print("Press Ctrl+C to stop.", flush=True)
+    if args.ready_file is not None:
+        written = args.ready_file.with_name(args.ready_file.name + ".part")
+        written.write_text(json.dumps({"port": stack.options.port, "awsPort": stack.aws.port}))
+        written.replace(args.ready_file)  # whoever waits for the file never reads it half written
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -67,6 +67,7 @@ class LocalStack:
         self.lake: LakeForwarder | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._listener: socket.socket | None = None
         self._clients: dict[tuple[str, str], Any] = {}
         self.gc_watch = GcWatch()
         self._pushes: GatewayTransport | None = None
@@ -94,6 +95,9 @@ class LocalStack:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         self._base_environment()
+        # Both ports are bound before anything else runs: a port named 0 is picked here, and a free port
+        # found earlier cannot be taken meanwhile by an outgoing connection of this machine.
+        self._listener = self._bind_gateway()
         self.aws.start()
         os.environ["MOTO_PORT"] = str(self.aws.port)  # moto's Step Functions calls Lambda on this port
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
@@ -163,6 +167,17 @@ class LocalStack:
         for spec in wiring.FUNCTIONS:
             get_settings().require_for(spec)
 
+    def _bind_gateway(self) -> socket.socket:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((self.options.host, self.options.port))
+        except OSError:
+            listener.close()
+            raise
+        self.options.port = listener.getsockname()[1]
+        return listener
+
     def _start_gateway(self, provisioned: Provisioned) -> None:
         gateway = Gateway(
             self.runtime,
@@ -191,7 +206,10 @@ class LocalStack:
         )
         logging.getLogger("uvicorn.error").addFilter(DENIAL_NOISE)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
+        assert self._listener is not None
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._listener]}, name="gateway", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:
@@ -214,6 +232,8 @@ class LocalStack:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._listener is not None:
+            self._listener.close()
         self.aws.stop()
         self.gc_watch.stop()
         gc.unfreeze()
@@ -250,7 +270,7 @@ def in_process(**options: Any) -> Iterator[LocalStack]:
     environment it set is restored and moto's state is reset, so the next stack starts empty."""
     saved = dict(os.environ)
     clock.reset_clock()  # a stack runs on real time: its timers and schedules are real
-    stack = LocalStack(StackOptions(port=free_port(), aws_port=free_port(), **options))
+    stack = LocalStack(StackOptions(port=0, aws_port=0, **options))  # each bound to a free port as it starts
     try:
         yield stack.start()
     finally:

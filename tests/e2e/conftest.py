@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,11 +13,12 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
+from infra.local import process as local_process
 from infra.local.provision import table_name
 from infra.local.seed import DEMO_PASSWORD, DEMO_USERS
 from tests.contracts import Frames, check_outbox, watching_frames
 from tests.e2e.browser import chromium
-from tests.support import free_port, sign_in
+from tests.support import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,6 @@ def _users() -> dict[str, list[dict[str, str]]]:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[RunningStack]:
-    port, aws_port = free_port(), free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         env.pop(name, None)
@@ -63,32 +62,19 @@ def stack() -> Iterator[RunningStack]:
     env.update(RATE_LIMIT_CONNECTS="1000/10000", RATE_LIMIT_REFUSED_TOKENS="1000/10000")
     log = (ROOT / "test-results").resolve()
     log.mkdir(exist_ok=True)
-    out = (log / "local-stack.log").open("w")
+    out = (log / "local-stack.log").open("wb")
     began = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the local stack exited with {process.returncode}; see {out.name}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the local stack did not answer /health within 60 s")
-        time.sleep(0.1)
+    process, ready = local_process.start(ROOT, env, out)
+    try:
+        ports = local_process.wait_ready(process, ready, timeout=60, log_name=out.name)
+    except RuntimeError:
+        process.kill()
+        out.close()
+        raise
+    base_url = f"http://127.0.0.1:{ports.port}"
     startup = time.perf_counter() - began
     config = httpx.get(f"{base_url}/config.json").json()
-    aws_endpoint = f"http://127.0.0.1:{aws_port}"
+    aws_endpoint = f"http://127.0.0.1:{ports.aws_port}"
     try:
         yield RunningStack(base_url, aws_endpoint, config, startup, _users())
         # Every event the session's traffic made the stack write must match docs/events.schema.json.
