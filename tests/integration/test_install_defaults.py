@@ -13,7 +13,6 @@ import pytest
 from agentdesk.config import store as config_store
 from functions.install_defaults.handler import handler
 from infra.local.lambda_runtime import LocalContext
-from tests.support import free_port
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def cloudformation() -> Iterator[tuple[str, list[dict[str, Any]]]]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = HTTPServer(("127.0.0.1", free_port()), Receiver)
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/response", received

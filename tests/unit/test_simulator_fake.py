@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,6 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from infra.local.seed import DEMO_USERS
-from infra.local.stack import free_port
 
 OUTCOMES = {"Success": ["Resolved"], "Unsure": ["Escalated"], "Fail": ["Not resolved"]}
 AGENT_ACTIONS = {"getState", "login", "setStatus", "logoff", "accept", "reject", "sendMessage", "endInteraction",
@@ -73,7 +73,9 @@ class Agent:
 
 class FakeStack:
     def __init__(self, dispositions_enabled: bool = True, reject_all_accepts: bool = False) -> None:
-        self.port = free_port()
+        self.listener = socket.socket()  # bound now: the port stays this fake's until it stops
+        self.listener.bind(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
         self.agents: dict[str, Agent] = {u.username: Agent(u.username) for u in DEMO_USERS if u.role == "agent"}
         self.users: list[dict[str, Any]] = [
             {"id": f"id-{u.username}", "username": u.username, "queueIds": ["queue-general"]}
@@ -159,9 +161,9 @@ class FakeStack:
     # --- routing and pushes --------------------------------------------------------------------------------
 
     async def push(self, sockets: list[WebSocket], message: dict[str, Any]) -> None:
-        for socket in list(sockets):
+        for each in list(sockets):
             with contextlib.suppress(Exception):
-                await socket.send_text(json.dumps(message))
+                await each.send_text(json.dumps(message))
 
     async def to_agent(self, username: str | None, message: dict[str, Any]) -> None:
         if username:
@@ -351,7 +353,7 @@ class FakeStack:
 @contextlib.asynccontextmanager
 async def running(fake: FakeStack) -> AsyncIterator[FakeStack]:
     server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=fake.port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[fake.listener]))
     while not server.started:
         await asyncio.sleep(0.01)
     try:
