@@ -173,17 +173,22 @@ def expire_offer(interaction: Interaction, *, offer_id: str, now: datetime) -> I
     return _back_to_queue(interaction, current.agent_id, _stamp(interaction, now))
 
 
-def _back_to_queue(interaction: Interaction, agent_id: str, at: str) -> Interaction:
+def _back_to_queue(interaction: Interaction, agent_id: str, at: str, **changes: object) -> Interaction:
+    """Queued again, with the place it had (its `queuedAt`), no agent and no offer; `agent_id`, who had it,
+    is routed to last for it (the 20 who declined last are remembered)."""
     declined = (*[a for a in interaction.declined_by if a != agent_id], agent_id)[-20:]
     return _next(
         interaction,
         at,
-        status=Status.QUEUED,
-        agent_id=None,
-        agent_name=None,
-        offer=None,
-        declined_by=declined,
-        times=replace(interaction.times, offered_at=None),
+        **{
+            "status": Status.QUEUED,
+            "agent_id": None,
+            "agent_name": None,
+            "offer": None,
+            "declined_by": declined,
+            "times": replace(interaction.times, offered_at=None),
+            **changes,
+        },
     )
 
 
@@ -508,18 +513,14 @@ def transfer_to_queue(
     (its `queuedAt`: served oldest first), the agent routed to last; `transferredAt` records the hand-over."""
     _transferable(interaction, agent_id)
     at = _stamp(interaction, now)
-    declined = (*[a for a in interaction.declined_by if a != agent_id], agent_id)[-20:]
-    return _next(
+    return _back_to_queue(
         interaction,
+        agent_id,
         at,
-        status=Status.QUEUED,
-        agent_id=None,
-        agent_name=None,
         queue_id=queue_id,
         queue_name=queue_name,
         skill_id=skill_id,
         dispositions_enabled=dispositions_enabled,
-        declined_by=declined,
         notes=_with_note(interaction, agent_id, note_id, note, at),
         times=replace(interaction.times, offered_at=None, transferred_at=at),
         **_off_hold(interaction, at),
