@@ -157,7 +157,7 @@ class Stats:
     errors: Counter[str] = field(default_factory=Counter)  # code -> count
     error_detail: Counter[str] = field(default_factory=Counter)  # "<side> <action>: <code>" -> count
     duplicates: int = 0  # message pushes seen twice (same messageId), dropped
-    races: Counter[str] = field(default_factory=Counter)  # refused because the other side had just ended
+    races: Counter[str] = field(default_factory=Counter)  # refused because the other side had just ended or withdrawn
     message_ms: list[float] = field(default_factory=list)  # customer sendMessage sent -> agent's push
     sent_at: dict[str, float] = field(default_factory=dict)  # clientMessageId -> when the customer sent it
     refused_sessions: int = 0
@@ -290,7 +290,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             f"{summary['openToOfferMedianMs']} / {summary['openToOfferP99Ms']} ms ({summary['offerSamples']} chats)",
         ),
         ("agent's end ack -> customer's interaction.ended, median", f"{summary['agentEndToCustomerMedianMs']} ms"),
-        ("both sides ended at once (refusals expected)", sum(summary["races"].values())),
+        ("one side acted as the other ended or withdrew (refusals expected)", sum(summary["races"].values())),
     ]
     rows += [(f"  {name}", count) for name, count in sorted(summary["races"].items())]
     rows += [("errors", summary["errors"])]
@@ -756,9 +756,10 @@ class Agent:
                     chat.rejects += 1
                     return
                 try:
-                    view = (await socket.call("accept", interactionId=interaction_id))["interaction"]
-                except ActionError:
-                    return  # expired, withdrawn or taken meanwhile: counted as an error, nothing to handle
+                    view = (await socket.call("accept", count=False, interactionId=interaction_id))["interaction"]
+                except ActionError as exc:
+                    await self.refused_accept(inbox, exc)
+                    return
             if chat.answered_at is None:
                 chat.answered_at = time.perf_counter()
             view = await self.converse(interaction_id, inbox, view, chat)
@@ -767,6 +768,18 @@ class Agent:
             pass  # counted
         finally:
             self.inboxes.pop(interaction_id, None)
+
+    async def refused_accept(self, inbox: asyncio.Queue[dict[str, Any]], exc: ActionError) -> None:
+        """An accept refused because the offer was withdrawn meanwhile (the customer left, the offer ran out)
+        is a race, and a push says so; anything else is an error."""
+        if exc.code in ENDED_CODES:
+            with contextlib.suppress(TimeoutError):
+                while True:
+                    message = await asyncio.wait_for(inbox.get(), 5)
+                    if (message.get("interaction") or {}).get("status") not in (None, "offered", "active"):
+                        self.sim.stats.races[f"agent accept: {exc.code}"] += 1
+                        return
+        self.sim.stats.error("agent", "accept", exc.code)
 
     async def converse(
         self, interaction_id: str, inbox: asyncio.Queue[dict[str, Any]], view: dict[str, Any], chat: Chat

@@ -105,14 +105,26 @@ def test_queue_without_dispositions_is_not_dispositioned() -> None:
 
 
 def test_nobody_answers_customers_leave_and_errors_are_counted_by_code() -> None:
-    fake = FakeStack(reject_all_accepts=True)
+    fake = FakeStack(refuse_accepts="INTERNAL_ERROR")
     summary = run(fake, rate=300, duration=1, agents=1, reject_rate=0, patience=0.5, drain=10)
 
     assert summary["opened"] > 0
     assert summary["answered"] == 0
     assert summary["abandoned"] == summary["opened"]
-    assert summary["errorsByCode"]["INVALID_TRANSITION"] >= 1
-    assert "agent accept: INVALID_TRANSITION" in summary["errorsByAction"]
+    assert summary["errorsByCode"]["INTERNAL_ERROR"] >= 1
+    assert "agent accept: INTERNAL_ERROR" in summary["errorsByAction"]
+    assert summary["problems"] == []
+
+
+def test_an_accept_refused_as_the_customer_leaves_is_a_race_not_an_error() -> None:
+    # the offer is withdrawn (the customer left) as the agent accepts: refused, and a push says why
+    fake = FakeStack(refuse_accepts="INVALID_TRANSITION")
+    summary = run(fake, rate=300, duration=1, agents=1, reject_rate=0, patience=0.5, drain=10)
+
+    assert summary["opened"] > 0
+    assert summary["abandoned"] == summary["opened"]
+    assert summary["races"]["agent accept: INVALID_TRANSITION"] >= 1
+    assert summary["errorsByCode"] == {}
     assert summary["problems"] == []
 
 

@@ -72,7 +72,7 @@ class Agent:
 
 
 class FakeStack:
-    def __init__(self, dispositions_enabled: bool = True, reject_all_accepts: bool = False) -> None:
+    def __init__(self, dispositions_enabled: bool = True, refuse_accepts: str | None = None) -> None:
         self.listener = socket.socket()  # bound now: the port stays this fake's until it stops
         self.listener.bind(("127.0.0.1", 0))
         self.port = int(self.listener.getsockname()[1])
@@ -91,7 +91,7 @@ class FakeStack:
         self.waiting: list[str] = []
         self.ids = itertools.count(1)
         self.frames: list[tuple[str, dict[str, Any]]] = []  # (who, frame) of every request
-        self.reject_all_accepts = reject_all_accepts
+        self.refuse_accepts = refuse_accepts  # every accept refused with this code
         self.app = Starlette(
             routes=[
                 Route("/config.json", self.config_json),
@@ -282,8 +282,8 @@ class FakeStack:
         interaction = None
         if action == "accept":
             interaction = self.interaction_of(agent, frame, "offered")
-            if self.reject_all_accepts:
-                raise Refused("INVALID_TRANSITION", "the offer expired")
+            if self.refuse_accepts:
+                raise Refused(self.refuse_accepts, "refused")
             interaction.status, interaction.agent = "active", agent.username
             interaction.version += 1
             view = interaction.view()
