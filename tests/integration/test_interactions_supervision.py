@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.client
 import pytest
 
 from tests.integration.interactions_centre import ChatCentre, chats_fixture  # noqa: F401
@@ -50,3 +51,26 @@ def test_a_supervisor_lists_the_open_interactions_of_their_teams_only(chats: Cha
 def test_agents_may_not_list_their_teams_interactions(chats: ChatCentre, who: str) -> None:
     assert chats.refused(who, "listTeamInteractions") == "FORBIDDEN"
     assert chats.send("sam", "listTeamInteractions", extra=1)["code"] == "BAD_REQUEST"
+
+
+def test_the_list_reads_the_agents_states_and_their_interactions_in_batches(
+    chats: ChatCentre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chats.login("ana", "ben")
+    opened = [chats.open_chat(name=f"Customer {n}", queueId="queue-general")["interactionId"] for n in range(3)]
+    chats.pump()
+    calls: list[tuple[str, str | None]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        calls.append((operation, params.get("IndexName")))
+        return original(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    listed_ids = [i["interactionId"] for i in listed(chats, "ada")]
+    monkeypatch.undo()
+
+    assert sorted(listed_ids) == sorted(opened)
+    # one batch read of the agents' states, one of the interactions they hold: no query per agent
+    assert calls.count(("BatchGetItem", None)) == 2
+    assert [c for c in calls if c[1] == "byAgent"] == []

@@ -367,6 +367,17 @@ class LiveState:
     capacity: int
 
 
+def open_work(agent_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The interactions each agent holds a slot for (offered or connected) or still wraps up, as their
+    state records them (one batch read per 100 agents); agents with none are absent."""
+    held = {}
+    for agent_id, state in agents.load_states(list(agent_ids)).items():
+        work = (*(i.interaction_id for i in state.interactions), *state.wrap_ups)
+        if work:
+            held[agent_id] = work
+    return held
+
+
 def live_states(profiles: Iterable[AgentProfile]) -> list[LiveState]:
     """The live status of these agents (one batch read per 100), in the order given."""
     chosen = list(profiles)

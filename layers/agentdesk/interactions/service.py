@@ -1032,17 +1032,16 @@ def queue_stats() -> list[QueueNow]:
 
 def team_interactions(principal: Principal, config: Directory | None = None) -> list[domain.Interaction]:
     """The open interactions (offered, active, in wrap-up) of the agents the principal supervises (an admin:
-    every agent), oldest first: one query of the byAgent index per agent."""
+    every agent), oldest first. The agents' states name the interactions each holds (one batch read per 100
+    agents), which are then read together (one per 100 interactions): a few reads for hundreds of agents."""
     config = config or directory.current()
-    found: list[domain.Interaction] = []
-    for profile in config.agents_visible_to(principal):
-        cursor: str | None = None
-        while True:
-            page = store.by_agent(profile.agent_id, "open", 100, cursor)
-            found += page.items
-            cursor = page.next_cursor
-            if cursor is None:
-                break
+    visible = {p.agent_id for p in config.agents_visible_to(principal)}
+    held = agents.open_work(visible)
+    found = [
+        interaction
+        for interaction in store.load_many(i for ids in held.values() for i in ids)
+        if interaction.status in domain.HELD and interaction.agent_id in visible  # not moved on meanwhile
+    ]
     return sorted(found, key=lambda i: (i.times.queued_at, i.interaction_id))
 
 

@@ -157,6 +157,13 @@ def load(interaction_id: str) -> domain.Interaction | None:
     return domain.Interaction.from_dict(json.loads(item.document or "{}"))
 
 
+def load_many(interaction_ids: Iterable[str]) -> list[domain.Interaction]:
+    """The interactions found among these ids (one BatchGetItem per 100, eventually consistent), in no
+    particular order."""
+    keys = [(interaction_id, AGGREGATE) for interaction_id in dict.fromkeys(interaction_ids)]
+    return [domain.Interaction.from_dict(json.loads(item.document or "{}")) for item in _model().batch_get(keys)]
+
+
 def sort_key_of(interaction: domain.Interaction) -> str | None:
     status = interaction.status
     if status in (domain.Status.OFFERED, domain.Status.ACTIVE):

@@ -37,6 +37,7 @@ from agentdesk.interactions.domain.lifecycle import (
 )
 from agentdesk.interactions.domain.model import (
     FINISHED,
+    HELD,
     LIVE,
     Category,
     Channel,
@@ -71,6 +72,7 @@ from agentdesk.interactions.domain.routing import (
 
 __all__ = [
     "FINISHED",
+    "HELD",
     "LIVE",
     "MAX_NOTE",
     "MAX_TEXT",

@@ -22,6 +22,8 @@ class Status(StrEnum):
 LIVE = frozenset({Status.QUEUED, Status.OFFERED, Status.ACTIVE})
 # Nothing more happens to it (but a rating, and the completion of an automatic disposition).
 FINISHED = frozenset({Status.CLOSED, Status.ABANDONED})
+# With an agent: offered to them, connected, or in their wrap-up.
+HELD = frozenset({Status.OFFERED, Status.ACTIVE, Status.WRAP_UP})
 
 
 class Channel(StrEnum):
