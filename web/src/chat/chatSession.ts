@@ -77,6 +77,30 @@ export function queueFromSearch(search: string): string | null {
   return queue && /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(queue) ? queue : null;
 }
 
+/** A request to the chat service and its JSON body (null when there is none); a ChatError when unreachable. */
+async function chatRequest(
+  fetchFn: typeof fetch,
+  url: string,
+  init: RequestInit,
+): Promise<{ response: Response; json: unknown }> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, { ...init, cache: "no-store" });
+  } catch {
+    throw new ChatError("NETWORK", "We could not reach the chat service. Check your connection and try again.");
+  }
+  const json: unknown = await response.json().catch(() => null);
+  return { response, json };
+}
+
+/** What a refused request's error body says: its stable code (else HTTP_<status>), field and message. */
+function refusal(response: Response, json: unknown): { code: string; field?: string; message: string | null } {
+  const error = isObject(json) && isObject(json["error"]) ? json["error"] : {};
+  const code = typeof error["code"] === "string" ? error["code"] : `HTTP_${response.status}`;
+  const message = typeof error["message"] === "string" ? error["message"] : null;
+  return typeof error["field"] === "string" ? { code, field: error["field"], message } : { code, message };
+}
+
 /** Open a chat: 201 with the session, else a ChatError saying what to do. */
 export async function createChatSession(
   apiUrl: string,
@@ -89,28 +113,18 @@ export async function createChatSession(
   if (input.email?.trim()) body["email"] = input.email.trim();
   if (input.queueId) body["queueId"] = input.queueId;
   if (input.topic?.trim()) body["topic"] = input.topic.trim().slice(0, 200);
-  let response: Response;
-  try {
-    response = await fetchFn(`${apiUrl.replace(/\/+$/, "")}/chat/sessions`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-      cache: "no-store",
-    });
-  } catch {
-    throw new ChatError("NETWORK", "We could not reach the chat service. Check your connection and try again.");
-  }
-  const json: unknown = await response.json().catch(() => null);
+  const { response, json } = await chatRequest(fetchFn, `${apiUrl.replace(/\/+$/, "")}/chat/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) {
-    const error = isObject(json) && isObject(json["error"]) ? json["error"] : {};
-    const code = typeof error["code"] === "string" ? error["code"] : `HTTP_${response.status}`;
-    const field = typeof error["field"] === "string" ? error["field"] : undefined;
+    const { code, field, message } = refusal(response, json);
     if (response.status === 429) {
       const retry = Number(response.headers.get("Retry-After"));
       const wait = Number.isFinite(retry) && retry > 0 ? ` in ${Math.ceil(retry)} seconds` : " in a moment";
       throw new ChatError(code, `Too many chats were started from here. Please try again${wait}.`);
     }
-    const message = typeof error["message"] === "string" ? error["message"] : null;
     throw new ChatError(code, message ?? `The chat could not be started (HTTP ${response.status}).`, field);
   }
   if (!isObject(json)) throw new ChatError("BAD_RESPONSE", "The chat service sent a reply we cannot read.");
@@ -140,22 +154,16 @@ export async function createChatSession(
  * `?queue=<id>` on the page's address picks one directly instead. A ChatError when they cannot be read.
  */
 export async function loadChatTopics(apiUrl: string, fetchFn: typeof fetch = fetch): Promise<ChatTopic[]> {
-  let response: Response;
-  try {
-    response = await fetchFn(`${apiUrl.replace(/\/+$/, "")}/chat/topics`, {
-      headers: { Accept: "application/json" },
-      cache: "no-store",
-    });
-  } catch {
-    throw new ChatError("NETWORK", "We could not reach the chat service. Check your connection and try again.");
-  }
-  const json: unknown = await response.json().catch(() => null);
+  const { response, json } = await chatRequest(fetchFn, `${apiUrl.replace(/\/+$/, "")}/chat/topics`, {
+    headers: { Accept: "application/json" },
+  });
   if (!response.ok) {
-    const error = isObject(json) && isObject(json["error"]) ? json["error"] : {};
-    const code = typeof error["code"] === "string" ? error["code"] : `HTTP_${response.status}`;
     const message =
       response.status === 429 ? "Too many requests were sent from here. Please try again in a moment." : null;
-    throw new ChatError(code, message ?? `The chat topics could not be read (HTTP ${response.status}).`);
+    throw new ChatError(
+      refusal(response, json).code,
+      message ?? `The chat topics could not be read (HTTP ${response.status}).`,
+    );
   }
   const topics = isObject(json) && Array.isArray(json["topics"]) ? json["topics"] : null;
   if (topics === null) throw new ChatError("BAD_RESPONSE", "The chat service sent a reply we cannot read.");

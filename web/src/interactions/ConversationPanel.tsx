@@ -10,6 +10,7 @@ import type { ConfigApiClient } from "../api/configApi";
 import { ChannelIcon } from "./ChannelIcon";
 import { type CannedMessage, cannedFor } from "./configData";
 import { DispositionForm } from "./DispositionForm";
+import { MessageItem } from "./MessageItem";
 import type { InteractionsFeed } from "./feed";
 import { formatDuration, spokenDuration } from "../agent/duration";
 import { STATUS_LABELS, formatWhen, holdTimes } from "./format";
@@ -282,15 +283,7 @@ function MessageLog({ conversation, feed }: { conversation: Conversation; feed: 
       >
         <ol class="messages__list">
         {!conversation.loaded && conversation.messages.length === 0 && <li class="hint">Loading the conversation…</li>}
-        {conversation.messages.map((message) => (
-          <li key={message.messageId} class={`message message--${message.from}`} data-seq={message.seq}>
-            <span class="message__author">{message.from === "system" ? "" : message.authorName}</span>
-            <p class="message__text">{message.text}</p>
-            <time class="message__time" dateTime={message.sentAt}>
-              {formatWhen(message.sentAt)}
-            </time>
-          </li>
-        ))}
+        {conversation.messages.map((message) => <MessageItem key={message.messageId} message={message} />)}
         {conversation.pending.map((pending) => (
           <li key={pending.clientMessageId} class={`message message--agent message--pending${pending.failed ? " message--failed" : ""}`}>
             <p class="message__text">{pending.text}</p>

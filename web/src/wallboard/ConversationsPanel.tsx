@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { formatDuration, spokenDuration } from "../agent/duration";
 import { useSecondTick } from "../agent/useSecondTick";
 import { ChannelIcon } from "../interactions/ChannelIcon";
-import { STATUS_LABELS, formatWhen } from "../interactions/format";
+import { MessageItem } from "../interactions/MessageItem";
+import { STATUS_LABELS } from "../interactions/format";
 import { type TeamInteraction, interactionConnection } from "../interactions/protocol";
 import { useConnection } from "../ui/connectionContext";
 import { ConversationsFeed, type ConversationsSnapshot, type Transcript, handleSeconds, waitSeconds } from "./conversationsFeed";
@@ -163,15 +164,7 @@ function TranscriptView({ transcript, row, onClose }: TranscriptProps) {
         <ol class="messages__list">
           {interaction === null && transcript.error === null && <li class="hint">Loading the conversation…</li>}
           {interaction !== null && messages.length === 0 && <li class="hint">No messages yet.</li>}
-          {messages.map((message) => (
-            <li key={message.messageId} class={`message message--${message.from}`} data-seq={message.seq}>
-              <span class="message__author">{message.from === "system" ? "" : message.authorName}</span>
-              <p class="message__text">{message.text}</p>
-              <time class="message__time" dateTime={message.sentAt}>
-                {formatWhen(message.sentAt)}
-              </time>
-            </li>
-          ))}
+          {messages.map((message) => <MessageItem key={message.messageId} message={message} />)}
         </ol>
       </div>
     </section>
