@@ -59,8 +59,9 @@ def test_an_agent_state_push_is_the_documented_message() -> None:
     before = domain.initial_state("u-ana", now=now)
     transition = domain.login(before, session_id="ses_1", pause_codes=domain.SYSTEM_PAUSE_CODES, now=now)
     event = _event(before, transition, SYSTEM, None)
-    push = push_for(event, ["u-sup"])
-    assert push is not None and push.user_ids == {"u-ana", "u-sup"} and push.roles == {"admin"}
+    push = push_for(event)
+    assert push is not None and push.user_ids == {"u-ana"} and push.roles == {"admin"}
+    assert push.supervisors_of == {"u-ana"}  # the supervisors of Ana's team
     message = AgentStatePush.model_validate(push.message)
     assert message.state == event.data.state and message.change.command == "login"
     assert event.data.routing.routable and event.data.session and event.data.session.sessionId == "ses_1"

@@ -117,7 +117,7 @@ def test_agent_states_never_reach_customers() -> None:
     now = datetime(2026, 11, 25, 10, tzinfo=UTC)
     before = domain.initial_state("u-ana", now=now)
     transition = domain.login(before, session_id="ses_1", pause_codes=domain.SYSTEM_PAUSE_CODES, now=now)
-    push = push_for(_event(before, transition, SYSTEM, None), ["u-sup"])
+    push = push_for(_event(before, transition, SYSTEM, None))
     assert push is not None and not may_hear(push, "customer")
 
 

@@ -184,7 +184,7 @@ class Performance(_View):
     handleSeconds: float
 
 
-class TeamInteraction(_View):
+class TeamInteractionRow(_View):
     """An open interaction of an agent in the supervisor's teams (the wallboard's conversations)."""
 
     interactionId: str
@@ -202,8 +202,41 @@ class TeamInteraction(_View):
     endedAt: str | None = Field(default=None, description="Set in wrap-up: the conversation is over")
     onHold: bool
     heldSince: str | None = None
-    watching: bool = Field(description="You hear this conversation live (watchInteraction)")
     version: int
+
+
+class TeamInteraction(TeamInteractionRow):
+    """An open interaction of an agent in the supervisor's teams, as listTeamInteractions lists it."""
+
+    watching: bool = Field(description="You hear this conversation live (watchInteraction)")
+
+
+HELD_STATUSES = ("offered", "active", "wrap_up")  # with an agent: what the wallboard's conversations list
+
+
+def team_row(interaction: InteractionView) -> TeamInteractionRow | None:
+    """The interaction as the wallboard's conversations show it; None when it is not with an agent (queued,
+    closed, abandoned)."""
+    if interaction.status not in HELD_STATUSES or interaction.agentId is None:
+        return None
+    return TeamInteractionRow(
+        interactionId=interaction.interactionId,
+        channel=interaction.channel,
+        direction=interaction.direction,
+        status=interaction.status,
+        queueId=interaction.queueId,
+        queueName=interaction.queueName,
+        agentId=interaction.agentId,
+        agentName=interaction.agentName,
+        contactName=interaction.contact.name,
+        subject=interaction.subject,
+        queuedAt=interaction.times.queuedAt,
+        answeredAt=interaction.times.answeredAt,
+        endedAt=interaction.times.endedAt,
+        onHold=interaction.onHold,
+        heldSince=interaction.heldSince,
+        version=interaction.version,
+    )
 
 
 class OfferView(_View):
@@ -523,6 +556,20 @@ class InteractionUpdated(BaseModel):
 
     type: Literal["interaction.updated"]
     interaction: InteractionView
+
+
+class TeamInteractionPush(BaseModel):
+    """An interaction of an agent in your teams changed (admins: of any agent): its row as listTeamInteractions
+    lists it (without `watching`, which is yours to keep), or null when it is no longer open with an agent of
+    your teams (closed, abandoned, back in a queue, transferred to an agent outside them). Pushes of one
+    interaction may arrive out of order: keep the highest `version`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["team.interaction"]
+    interactionId: str
+    version: int
+    interaction: TeamInteractionRow | None
 
 
 class InteractionEnded(BaseModel):

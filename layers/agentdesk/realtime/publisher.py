@@ -28,7 +28,7 @@ from agentdesk.kernel.observability import logger
 from agentdesk.kernel.settings import get_settings
 from agentdesk.realtime import connections
 from agentdesk.realtime import service as realtime
-from agentdesk.realtime.domain.audience import CUSTOMER_ROLE, Push, hears_supervisors, may_hear, pushes_for
+from agentdesk.realtime.domain.audience import CUSTOMER_ROLE, Push, may_hear, pushes_for
 
 # Long enough to cover every redelivery of a stream record (24 h retention on DynamoDB streams).
 IDEMPOTENCY_SECONDS = 26 * 3600
@@ -63,7 +63,8 @@ def deliver(event: Event, config: Config = directory.current) -> dict[str, Any]:
 
 def _audience(event: Event, planned: Push, config: Config) -> list[Callable[[], list[connections.Connection]]]:
     """Who hears of the event, as lookups in the order they are pushed to: the event's agent, the other
-    users named, the agent's supervisors (the directory is read only when it gets that far), the roles."""
+    users named, the supervisors of the agents the push names (the directory is read only when it gets that
+    far), the roles."""
     if planned.broadcast:
         return [connections.all_connections]
     agent = event.agentId if event.agentId in planned.user_ids else None
@@ -72,13 +73,15 @@ def _audience(event: Event, planned: Push, config: Config) -> list[Callable[[], 
     if agent is not None:
         groups.append(lambda: connections.connections_of(agent))
     groups += [lambda user=user: connections.connections_of(user) for user in others]
-    if hears_supervisors(event) and event.agentId:
-        agent_id = event.agentId
-        groups.append(
-            lambda: [c for user in sorted(config().supervisors_of(agent_id)) for c in connections.connections_of(user)]
-        )
+    if planned.supervisors_of:
+        groups.append(lambda: [c for user in _supervisors(config(), planned) for c in connections.connections_of(user)])
     groups += [lambda role=role: connections.connections_with_role(role) for role in sorted(planned.roles)]
     return groups
+
+
+def _supervisors(config: directory.Directory, planned: Push) -> list[str]:
+    """The users who supervise any of the agents the push names."""
+    return sorted({user for agent in planned.supervisors_of for user in config.supervisors_of(agent)})
 
 
 def _forget(connection: connections.Connection) -> bool:

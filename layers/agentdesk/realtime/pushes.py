@@ -15,6 +15,7 @@ from agentdesk.interactions.contracts import (
     InteractionOffered,
     InteractionTyping,
     InteractionUpdated,
+    TeamInteractionPush,
 )
 from agentdesk.reporting.contracts import MetricsToday
 
@@ -54,5 +55,6 @@ PUSHES: dict[str, tuple[type[BaseModel], str]] = {
     "interaction.typing": (InteractionTyping, InteractionTyping.__doc__ or ""),
     "interaction.updated": (InteractionUpdated, InteractionUpdated.__doc__ or ""),
     "interaction.ended": (InteractionEnded, InteractionEnded.__doc__ or ""),
+    "team.interaction": (TeamInteractionPush, TeamInteractionPush.__doc__ or ""),
     "metrics.today": (MetricsToday, MetricsToday.__doc__ or ""),
 }

@@ -28,6 +28,8 @@ class Push:
     roles: frozenset[str] = field(default_factory=frozenset)
     broadcast: bool = False
     customers: bool = False
+    # agents whose supervisors hear it too (looked up in the directory by whoever sends it)
+    supervisors_of: frozenset[str] = field(default_factory=frozenset)
 
 
 CUSTOMER_ROLE = "customer"
@@ -42,16 +44,12 @@ def may_hear(push: Push, role: str) -> bool:
 # that user and the staff; any other change only the staff (supervisors and admins), who read it all.
 WORKSPACE_KINDS = frozenset({"pauseCode", "cannedMessage", "dispositionSet", "tag"})
 STAFF_ROLES = frozenset({"supervisor", "admin"})
+ADMINS = frozenset({"admin"})
 
 
-def hears_supervisors(event: Event) -> bool:
-    """Whether the event's push goes to the supervisors of its agent (who then need looking up)."""
-    return isinstance(event, AgentStateChanged)
-
-
-def push_for(event: Event, supervisors: Iterable[str] = ()) -> Push | None:
-    """The push an event becomes; `supervisors` are the users who supervise the event's agent (admins
-    see every agent, so they hear of every agent too). A heartbeat becomes none: it is for the stream."""
+def push_for(event: Event) -> Push | None:
+    """The push an event becomes: an agent's state reaches the agent, the supervisors of the agent's team and
+    the admins (who see every agent). A heartbeat becomes none: it is for the stream."""
     if isinstance(event, AgentStateChanged):
         change = event.data.change
         message = AgentStatePush(
@@ -67,7 +65,7 @@ def push_for(event: Event, supervisors: Iterable[str] = ()) -> Push | None:
                 logoffReason=change.logoffReason,
             ),
         )
-        return Push(_json(message), frozenset({event.agentId, *supervisors}), roles=frozenset({"admin"}))
+        return Push(_json(message), frozenset({event.agentId}), roles=ADMINS, supervisors_of=frozenset({event.agentId}))
     if isinstance(event, ConfigChanged):
         data = event.data
         notice = ConfigChangedPush(type="config.changed", kind=data.kind.value, id=data.id, change=data.change)
@@ -82,10 +80,17 @@ def _json(message: BaseModel) -> dict[str, Any]:
     return message.model_dump(mode="json")
 
 
-def pushes_for(event: Event, supervisors: Iterable[str] = ()) -> list[Push]:
-    """Every push an event becomes. An interaction's event may become two: the agent's (the whole
-    interaction) and its customer's (what a customer may see). Messages are not pushed from here: the
-    handler that stored one delivered it."""
+def pushes_for(event: Event) -> list[Push]:
+    """Every push an event becomes. An interaction's event becomes the agent's (the whole interaction), its
+    customer's (what a customer may see) and the wallboard's (`team.interaction`, after the others: people
+    at work wait for theirs). Messages are not pushed from here: the handler that stored one delivered it."""
+    if isinstance(event, interaction_events.InteractionEvent):
+        return [*_interaction_pushes(event), *_team_pushes(event)]
+    planned = push_for(event)
+    return [planned] if planned is not None else []
+
+
+def _interaction_pushes(event: interaction_events.InteractionEvent[Any]) -> list[Push]:
     if isinstance(event, interaction_events.InteractionOffered):
         offered = chat.InteractionOffered(
             type="interaction.offered", interaction=event.data.interaction, offer=event.data.offer
@@ -130,10 +135,42 @@ def pushes_for(event: Event, supervisors: Iterable[str] = ()) -> list[Push]:
         if not isinstance(event, interaction_events.InteractionTransferred) and event.data.targetAgentId:
             told.add(event.data.targetAgentId)
         return [Push(_json(updated), frozenset(told))]
+    return []  # queued (nobody to tell yet), a message (its handler delivered it), ringing
+
+
+def _team_pushes(event: interaction_events.InteractionEvent[Any]) -> list[Push]:
+    """`team.interaction` for the supervisors of the agent the interaction is with and the admins. The
+    supervisors of an agent who just lost it (an offer declined or run out, a transfer) hear it is gone
+    first: a supervisor of both agents ends with the row."""
     if isinstance(event, interaction_events.InteractionQueued | interaction_events.InteractionMessageSent):
-        return []
-    planned = push_for(event, supervisors)
-    return [planned] if planned is not None else []
+        return []  # queued: with nobody yet; a message changes no row
+    data = event.data
+    interaction = data.interaction
+    row = chat.team_row(interaction)
+    holder = interaction.agentId if row is not None else None
+    lost: set[str | None] = {interaction.agentId} if row is None else set()
+    if isinstance(data, interaction_events.OfferClosedData):
+        lost.add(data.agentId)
+    if isinstance(data, interaction_events.TransferData):
+        lost |= {data.fromAgentId, data.targetAgentId}
+    former = frozenset(agent for agent in lost if agent and agent != holder)
+
+    def push(shown: chat.TeamInteractionRow | None) -> dict[str, Any]:
+        return _json(
+            chat.TeamInteractionPush(
+                type="team.interaction",
+                interactionId=interaction.interactionId,
+                version=interaction.version,
+                interaction=shown,
+            )
+        )
+
+    pushes = []
+    if former:  # admins hear the row instead, when there is one
+        pushes.append(Push(push(None), roles=ADMINS if holder is None else frozenset(), supervisors_of=former))
+    if holder is not None:
+        pushes.append(Push(push(row), roles=ADMINS, supervisors_of=frozenset({holder})))
+    return pushes
 
 
 def _to_agent(agent_id: str | None, message: BaseModel) -> list[Push]:
@@ -150,4 +187,4 @@ def metrics_audience(message: dict[str, Any], agent_id: str | None, supervisors:
     every queue, as listQueueStats does)."""
     if agent_id is None:
         return Push(message, roles=STAFF_ROLES)
-    return Push(message, frozenset({agent_id, *supervisors}), roles=frozenset({"admin"}))
+    return Push(message, frozenset({agent_id, *supervisors}), roles=ADMINS)
