@@ -175,6 +175,71 @@ describe("ConversationsFeed", () => {
   });
 });
 
+describe("team.interaction pushes", () => {
+  const push = (interactionId: string, version: number, interaction: Record<string, unknown> | null) =>
+    socket().receive({ type: "team.interaction", interactionId, version, interaction });
+  const { watching: _mine, ...pushedRow } = row("x");
+  const pushed = (interactionId: string, overrides: Record<string, unknown> = {}) => ({
+    ...pushedRow,
+    interactionId,
+    ...overrides,
+  });
+  const listed = () => feed.current.items?.map((r) => [r.interactionId, r.status, r.version, r.watching]);
+
+  async function listedFirst(...rows: Record<string, unknown>[]) {
+    socket().accept();
+    replyTo(sent("listTeamInteractions")[0], { items: rows, total: rows.length });
+    await settle();
+  }
+
+  it("add, change and remove rows in queue order, keeping the highest version", async () => {
+    await listedFirst(row("int-2", { queuedAt: "2026-03-02T09:05:00Z", watching: true }));
+    push("int-1", 2, pushed("int-1", { status: "offered", answeredAt: null, version: 2 }));
+    expect(listed()).toEqual([
+      ["int-1", "offered", 2, false],
+      ["int-2", "active", 4, true],
+    ]);
+    expect(feed.current.total).toBe(2);
+
+    push("int-2", 5, pushed("int-2", { status: "wrap_up", queuedAt: "2026-03-02T09:05:00Z", version: 5 }));
+    push("int-2", 3, pushed("int-2", { status: "offered", queuedAt: "2026-03-02T09:05:00Z", version: 3 })); // late
+    expect(listed()).toEqual([
+      ["int-1", "offered", 2, false],
+      ["int-2", "wrap_up", 5, true], // still watched: the push does not say, the row did
+    ]);
+
+    push("int-1", 4, null);
+    push("int-1", 3, pushed("int-1", { version: 3 })); // older than its removal: stays gone
+    expect(listed()).toEqual([["int-2", "wrap_up", 5, true]]);
+    expect(feed.current.total).toBe(1);
+  });
+
+  it("a list read meanwhile neither brings back a removed row nor undoes a newer push", async () => {
+    await listedFirst(row("int-1"), row("int-2", { queuedAt: "2026-03-02T09:05:00Z" }));
+    push("int-1", 9, null);
+    push("int-2", 8, pushed("int-2", { status: "wrap_up", queuedAt: "2026-03-02T09:05:00Z", version: 8 }));
+    timers.advance(5_000);
+    replyTo(sent("listTeamInteractions")[1], {
+      items: [row("int-1"), row("int-2", { queuedAt: "2026-03-02T09:05:00Z" })],
+      total: 2,
+    });
+    await settle();
+    expect(listed()).toEqual([["int-2", "wrap_up", 8, false]]);
+    expect(feed.current.total).toBe(1);
+  });
+
+  it("are ignored before the first list, and when they cannot be read", async () => {
+    socket().accept();
+    push("int-1", 2, pushed("int-1"));
+    expect(feed.current.items).toBeNull();
+    replyTo(sent("listTeamInteractions")[0], { items: [], total: 0 });
+    await settle();
+    push("int-1", 2, { interactionId: "int-1" });
+    push("int-1", 2, pushed("int-other"));
+    expect(feed.current.items).toEqual([]);
+  });
+});
+
 describe("wait and handle times", () => {
   const now = Date.parse("2026-03-02T09:02:00Z");
 

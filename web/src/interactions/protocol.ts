@@ -276,6 +276,8 @@ export const PUSH = {
   typing: "interaction.typing",
   updated: "interaction.updated",
   ended: "interaction.ended",
+  /** A row of the wallboard's conversations changed (supervisors, admins). */
+  team: "team.interaction",
 } as const;
 
 // --- parsers -------------------------------------------------------------------------------------
@@ -517,34 +519,53 @@ export function parseTransferTargets(ack: { agents: unknown; queues: unknown }):
 export function parseTeamInteractions(value: unknown): TeamInteraction[] | null {
   if (!Array.isArray(value)) return null;
   return value.flatMap((item: unknown) => {
-    if (!isObject(item)) return [];
-    const { interactionId, status, queuedAt } = item;
-    if (typeof interactionId !== "string" || typeof status !== "string" || !STATUSES.includes(status)) return [];
-    if (typeof queuedAt !== "string") return [];
-    const channel = typeof item["channel"] === "string" && CHANNELS.includes(item["channel"]) ? item["channel"] : "chat";
-    const agentId = text(item["agentId"]) ?? "";
-    return [
-      {
-        interactionId,
-        channel: channel as Channel,
-        direction: item["direction"] === "outbound" ? "outbound" : "inbound",
-        status: status as InteractionStatus,
-        queueId: text(item["queueId"]) ?? "",
-        queueName: text(item["queueName"]) ?? text(item["queueId"]) ?? "",
-        agentId,
-        agentName: text(item["agentName"]) || agentId,
-        contactName: text(item["contactName"]) || "Customer",
-        subject: text(item["subject"]),
-        queuedAt,
-        answeredAt: text(item["answeredAt"]),
-        endedAt: text(item["endedAt"]),
-        onHold: item["onHold"] === true,
-        heldSince: item["onHold"] === true ? text(item["heldSince"]) : null,
-        watching: item["watching"] === true,
-        version: count(item["version"]),
-      },
-    ];
+    const row = parseTeamInteraction(item);
+    return row === null ? [] : [row];
   });
+}
+
+/** A `team.interaction` push: the row (its `watching` false: the push does not know), or null when it is gone. */
+export interface TeamInteractionChange {
+  interactionId: string;
+  version: number;
+  row: TeamInteraction | null;
+}
+
+export function parseTeamInteractionChange(value: unknown): TeamInteractionChange | null {
+  if (!isObject(value) || typeof value["interactionId"] !== "string") return null;
+  const version = count(value["version"]);
+  if (value["interaction"] === null) return { interactionId: value["interactionId"], version, row: null };
+  const row = parseTeamInteraction(value["interaction"]);
+  if (row === null || row.interactionId !== value["interactionId"]) return null;
+  return { interactionId: row.interactionId, version, row };
+}
+
+function parseTeamInteraction(item: unknown): TeamInteraction | null {
+  if (!isObject(item)) return null;
+  const { interactionId, status, queuedAt } = item;
+  if (typeof interactionId !== "string" || typeof status !== "string" || !STATUSES.includes(status)) return null;
+  if (typeof queuedAt !== "string") return null;
+  const channel = typeof item["channel"] === "string" && CHANNELS.includes(item["channel"]) ? item["channel"] : "chat";
+  const agentId = text(item["agentId"]) ?? "";
+  return {
+    interactionId,
+    channel: channel as Channel,
+    direction: item["direction"] === "outbound" ? "outbound" : "inbound",
+    status: status as InteractionStatus,
+    queueId: text(item["queueId"]) ?? "",
+    queueName: text(item["queueName"]) ?? text(item["queueId"]) ?? "",
+    agentId,
+    agentName: text(item["agentName"]) || agentId,
+    contactName: text(item["contactName"]) || "Customer",
+    subject: text(item["subject"]),
+    queuedAt,
+    answeredAt: text(item["answeredAt"]),
+    endedAt: text(item["endedAt"]),
+    onHold: item["onHold"] === true,
+    heldSince: item["onHold"] === true ? text(item["heldSince"]) : null,
+    watching: item["watching"] === true,
+    version: count(item["version"]),
+  };
 }
 
 export function parseQueueStats(value: unknown): QueueStat[] | null {

@@ -1,6 +1,6 @@
 /**
  * The wallboard's conversations: the open interactions of the supervisor's teams (channel, contact, queue,
- * agent, status with hold, wait and handle time, ticking), refreshed every few seconds; choosing one shows
+ * agent, status with hold, wait and handle time, ticking), kept live by pushes; choosing one shows
  * its transcript read-only, its messages arriving live while it lasts.
  */
 
@@ -62,7 +62,7 @@ export function ConversationsPanel() {
       )}
       {items !== null && items.length === 0 && <p class="roster__empty">No open conversations in your teams.</p>}
       {items !== null && items.length > 0 && (
-        <ul class="conversations-board__list" aria-label="Open conversations of your teams, refreshed every few seconds">
+        <ul class="conversations-board__list" aria-label="Open conversations of your teams, live">
           {items.map((row) => (
             <ConversationRow
               key={row.interactionId}

@@ -1,6 +1,8 @@
 /**
- * The wallboard's conversations: `listTeamInteractions` on every (re)connect and then every few seconds while
- * connected (the open interactions of the supervisor's teams), and one transcript at a time, read-only — opened
+ * The wallboard's conversations: `listTeamInteractions` on every (re)connect (the open interactions of the
+ * supervisor's teams), kept live by the `team.interaction` pushes (a row changed or is gone; the highest
+ * version wins, whichever way they arrive) and read again every 30 s in case one was missed while the
+ * connection was down; and one transcript at a time, read-only — opened
  * with `watchInteraction` (the conversation so far; its messages then arrive live as `interaction.message`),
  * closed with `unwatchInteraction`. An interaction that has ended cannot be watched: its transcript is read
  * once with `getInteraction`. After a reconnect the transcript is watched again (the server's list of watchers
@@ -8,11 +10,21 @@
  */
 
 import type { InteractionConnection, InteractionView, MessageView, TeamInteraction } from "../interactions/protocol";
-import { PUSH, parseInteraction, parseMessage, parseMessages, parseTeamInteractions } from "../interactions/protocol";
+import {
+  PUSH,
+  parseInteraction,
+  parseMessage,
+  parseMessages,
+  parseTeamInteractionChange,
+  parseTeamInteractions,
+} from "../interactions/protocol";
 import { mergeMessages } from "../interactions/store";
 import { type ConnectionStatus, RequestError, type Timers, browserTimers } from "../realtime/connection";
 
-export const CONVERSATIONS_POLL_MS = 5_000;
+export const CONVERSATIONS_POLL_MS = 30_000;
+/** The rows a list shows at once, as the server lists them. */
+export const MAX_ROWS = 200;
+const REMEMBERED_REMOVALS = 1_000;
 
 export interface Transcript {
   interactionId: string;
@@ -60,6 +72,8 @@ export class ConversationsFeed {
   private polling = false;
   private connected = false;
   private readonly stops: (() => void)[] = [];
+  /** Interactions a push said are gone, with that version: a list or push older than it does not bring them back. */
+  private readonly removed = new Map<string, number>();
 
   constructor(
     private readonly connection: InteractionConnection,
@@ -74,6 +88,7 @@ export class ConversationsFeed {
 
   start(): void {
     this.stops.push(this.connection.on(PUSH.message, (push) => this.message(push["message"])));
+    this.stops.push(this.connection.on(PUSH.team, (push) => this.changed(push)));
     this.stops.push(this.connection.onStatus((status) => this.statusChanged(status)));
   }
 
@@ -95,7 +110,7 @@ export class ConversationsFeed {
         const items = parseTeamInteractions(ack.items);
         if (items === null) throw new Error("The server sent a list of conversations Agent Desk cannot read.");
         const total = typeof ack.total === "number" && ack.total >= items.length ? ack.total : items.length;
-        this.publish({ ...this.snapshot, items, total, error: null });
+        this.publish({ ...this.snapshot, ...this.listed(items, total), error: null });
       })
       .catch((error: unknown) => {
         if (error instanceof RequestError && error.code === "DISCONNECTED") return;
@@ -105,6 +120,45 @@ export class ConversationsFeed {
         this.polling = false;
         if (this.connected) this.schedule();
       });
+  }
+
+  /** A list read: pushes that came in meanwhile and are newer than its rows win. */
+  private listed(items: TeamInteraction[], total: number): { items: TeamInteraction[]; total: number } {
+    const before = new Map((this.snapshot.items ?? []).map((row) => [row.interactionId, row]));
+    const kept = items.flatMap((row) => {
+      if ((this.removed.get(row.interactionId) ?? -1) > row.version) return [];
+      const pushed = before.get(row.interactionId);
+      return [pushed !== undefined && pushed.version > row.version ? pushed : row];
+    });
+    return { items: kept, total: Math.max(kept.length, total - (items.length - kept.length)) };
+  }
+
+  /** A `team.interaction` push: the row added or replaced, or taken away; an older one than we have is dropped. */
+  private changed(push: Record<string, unknown>): void {
+    const change = parseTeamInteractionChange(push);
+    if (change === null || this.snapshot.items === null) return; // the first list brings everything
+    const { interactionId, version, row } = change;
+    if ((this.removed.get(interactionId) ?? -1) >= version) return;
+    const rows = this.snapshot.items;
+    const index = rows.findIndex((r) => r.interactionId === interactionId);
+    const current = index >= 0 ? rows[index] : undefined;
+    if (current !== undefined && current.version >= version) return;
+    if (row === null) {
+      this.removed.set(interactionId, version);
+      if (this.removed.size > REMEMBERED_REMOVALS) this.removed.delete(this.removed.keys().next().value as string);
+      if (current === undefined) return;
+      const items = rows.filter((r) => r.interactionId !== interactionId);
+      this.publish({ ...this.snapshot, items, total: Math.max(items.length, this.snapshot.total - 1) });
+      return;
+    }
+    const shown = this.snapshot.transcript;
+    const watching = current?.watching ?? (shown?.interactionId === interactionId && shown.live);
+    const next = { ...row, watching };
+    const items = (current === undefined ? [...rows, next] : rows.map((r) => (r === current ? next : r)))
+      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.interactionId.localeCompare(b.interactionId))
+      .slice(0, MAX_ROWS);
+    const total = current === undefined ? this.snapshot.total + 1 : this.snapshot.total;
+    this.publish({ ...this.snapshot, items, total: Math.max(items.length, total) });
   }
 
   /** Show the transcript of one conversation (the one shown before is let go). */
