@@ -5,6 +5,7 @@ as the simulator saw it and as the stack stored it, and nothing failed on the st
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ def test_simulated_chats_are_answered_ended_and_dispositioned(stack: RunningStac
         seed=13,
     )
     simulation = simulate.Simulation(options)
-    summary = asyncio.run(simulation.run())
+    summary, team = asyncio.run(watched(stack, simulation))
 
     assert summary["opened"] >= 1
     assert summary["answered"] > 0, summary
@@ -56,6 +57,40 @@ def test_simulated_chats_are_answered_ended_and_dispositioned(stack: RunningStac
         disposition = interaction["disposition"]
         assert disposition is not None and disposition["source"] == "agent", (interaction_id, disposition)
         assert interaction["times"]["answeredAt"] and interaction["times"]["endedAt"]
+
+    # An admin's wallboard heard each answered chat's row change as it went, and go when it closed.
+    for interaction_id, interaction in stored.items():
+        rows = sorted(team.get(interaction_id, []), key=lambda push: push["version"])
+        statuses = {push["interaction"]["status"] for push in rows if push["interaction"] is not None}
+        assert {"active", "wrap_up"} <= statuses, (interaction_id, rows)
+        if interaction["status"] == "closed":
+            assert rows[-1]["interaction"] is None and rows[-1]["version"] == interaction["version"], rows[-1]
+
+
+async def watched(stack: RunningStack, simulation: simulate.Simulation) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The simulation's summary, and the `team.interaction` pushes an admin heard meanwhile, by interaction."""
+    admin = await WorkspaceClient.connect(stack.ws_url, stack.token("ada"))
+    heard: dict[str, list[Any]] = {}
+    done = asyncio.Event()
+
+    async def listen() -> None:
+        while not done.is_set():
+            try:
+                message = json.loads(await asyncio.wait_for(admin.socket.recv(), 0.5))
+            except TimeoutError:
+                continue
+            if message.get("type") == "team.interaction":
+                heard.setdefault(message["interactionId"], []).append(message)
+
+    listener = asyncio.create_task(listen())
+    try:
+        summary = await simulation.run()
+        await asyncio.sleep(3)  # the publisher's last pushes
+    finally:
+        done.set()
+        await listener
+        await admin.close()
+    return summary, heard
 
 
 async def stored_interactions(stack: RunningStack, interaction_ids: list[str]) -> dict[str, dict[str, Any]]:
