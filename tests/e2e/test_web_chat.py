@@ -228,6 +228,8 @@ def test_customer_and_agent_chat_then_disposition_and_rating(
     expect_messages(agent_log, ["Hello, my invoice is wrong."])
     agent_box.fill("Sorry to hear that — let me check.")
     agent_box.press("Enter")
+    # each side writes once it has read the other: the order is then the conversation's, however loaded the machine
+    expect_messages(customer_log, ["Hello, my invoice is wrong.", "Sorry to hear that — let me check."])
     customer_box.fill("It is invoice 1042.")
     customer.get_by_role("button", name="Send").click()
     conversation = ["Hello, my invoice is wrong.", "Sorry to hear that — let me check.", "It is invoice 1042."]
@@ -360,6 +362,7 @@ def test_blind_transfer_to_another_agent_who_then_dispositions(
     customer_box = customer.get_by_label("Your message")
     customer_box.fill("I would like a refund.")
     customer_box.press("Enter")
+    expect_messages(panel.get_by_role("log", name=f"Messages with {customer_name}"), ["I would like a refund."])
     first_box = panel.get_by_label(f"Message to {customer_name}")
     first_box.fill("I will pass you to a colleague.")
     first_box.press("Enter")
@@ -390,6 +393,7 @@ def test_blind_transfer_to_another_agent_who_then_dispositions(
     second_box = moved.get_by_label(f"Message to {customer_name}")
     second_box.fill("Hi, I have issued the refund.")
     second_box.press("Enter")
+    expect_messages(customer.get_by_role("log", name="Messages"), [*conversation, "Hi, I have issued the refund."])
     customer_box.fill("Thank you!")
     customer_box.press("Enter")
     conversation += ["Hi, I have issued the refund.", "Thank you!"]
@@ -445,7 +449,10 @@ def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
     board = supervisor.get_by_role("region", name="Conversations")
     row = board.locator(".conversation-row").filter(has_text=customer_name)
     # The list is read when the panel opens: allow a slow first read on a loaded machine.
-    expect(row).to_have_count(1, timeout=LIST_TIMEOUT_MS)
+    try:
+        expect(row).to_have_count(1, timeout=LIST_TIMEOUT_MS)
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}\nthe panel shows: {board.inner_text()!r}") from None
     expect(row).to_contain_text(AGENT_NAME)
     expect(row).to_contain_text("Active")
     row.get_by_role("button").click()
@@ -459,6 +466,7 @@ def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
     agent_box = panel.get_by_label(f"Message to {customer_name}")
     agent_box.fill("Yes, I am here.")
     agent_box.press("Enter")
+    expect_messages(customer.get_by_role("log", name="Messages"), ["Is anyone listening?", "Yes, I am here."])
     customer_box.fill("Great, thanks.")
     customer_box.press("Enter")
     conversation = ["Is anyone listening?", "Yes, I am here.", "Great, thanks."]
