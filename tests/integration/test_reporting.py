@@ -47,6 +47,12 @@ def deliver(records: list[dict[str, Any]], size: int) -> None:
         assert result == {"batchItemFailures": []}
 
 
+@pytest.fixture(scope="module")
+def aggregated(day: Day) -> None:
+    """The day's events through the aggregator, once (delivering them again changes nothing: its own test)."""
+    deliver(day.kinesis_records, 100)
+
+
 def metrics_of(days: list[date]) -> dict[tuple[str, date], Any]:
     return {(m.agent_id, d): m for d in days for m in store.agent_days(d)}
 
@@ -219,6 +225,7 @@ def test_exports_match_a_recomputation_from_the_raw_events(day: Day, exported: A
                 )
 
 
+@pytest.mark.usefixtures("aggregated")
 def test_the_live_metrics_and_the_exports_agree(day: Day, exported: Any, tmp_path: Any) -> None:
     live = metrics_of([DAY, NEXT_DAY])
     for site, on in exported:
