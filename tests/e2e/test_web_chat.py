@@ -446,13 +446,14 @@ def test_a_supervisor_reads_the_conversation_live_on_the_wallboard(
     supervisor.get_by_role("button", name="Sign in").click()
     expect(supervisor.get_by_role("banner").locator(".connection")).to_have_attribute("data-state", "connected")
     supervisor.goto("/#/wallboard")
+    expect(supervisor.get_by_role("heading", name="Wallboard")).to_be_visible()
     board = supervisor.get_by_role("region", name="Conversations")
     row = board.locator(".conversation-row").filter(has_text=customer_name)
     # The list is read when the panel opens: allow a slow first read on a loaded machine.
     try:
         expect(row).to_have_count(1, timeout=LIST_TIMEOUT_MS)
     except AssertionError as missing:
-        raise AssertionError(f"{missing}\nthe panel shows: {board.inner_text()!r}") from None
+        raise AssertionError(f"{missing}\nthe panel shows: {board.inner_text(timeout=1_000)!r}") from None
     expect(row).to_contain_text(AGENT_NAME)
     expect(row).to_contain_text("Active")
     row.get_by_role("button").click()

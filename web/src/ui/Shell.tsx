@@ -44,6 +44,7 @@ function useHashPath(): string {
   useEffect(() => {
     const changed = () => setPath(currentHashPath());
     addEventListener("hashchange", changed);
+    changed(); // the address may have changed between the first render and now: no event would tell
     return () => removeEventListener("hashchange", changed);
   }, []);
   return path;
