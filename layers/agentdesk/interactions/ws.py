@@ -318,26 +318,9 @@ MAX_TEAM_INTERACTIONS = 200
 def list_team_interactions(principal: Principal, _request: c.ListTeamInteractions) -> dict[str, Any]:
     found = service.team_interactions(principal)
     items = [
-        c.TeamInteraction(
-            interactionId=i.interaction_id,
-            channel=i.channel.value,
-            direction=i.direction.value,
-            status=i.status.value,
-            queueId=i.queue_id,
-            queueName=i.queue_name,
-            agentId=i.agent_id or "",
-            agentName=i.agent_name,
-            contactName=i.contact.name,
-            subject=i.subject,
-            queuedAt=i.times.queued_at,
-            answeredAt=i.times.answered_at,
-            endedAt=i.times.ended_at,
-            onHold=i.on_hold,
-            heldSince=i.held_since,
-            watching=principal.user_id in i.watchers,
-            version=i.version,
-        )
+        c.TeamInteraction(**row.model_dump(), watching=principal.user_id in i.watchers)
         for i in found[:MAX_TEAM_INTERACTIONS]
+        if (row := c.team_row(service.view(i))) is not None  # the same row the pushes carry
     ]
     return c.TeamInteractionsReply(items=items, total=len(found)).model_dump(mode="json")
 
