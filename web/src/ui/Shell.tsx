@@ -232,7 +232,8 @@ function CurrentView({ role }: { role: Role }) {
   const path = useHashPath();
   const route = resolveRoute(path, role);
   useEffect(() => {
-    if (route.path !== path) history.replaceState(null, "", `#${route.path}`);
+    // Only when the address is still the one rendered: one it moved to since is the listener's to bring.
+    if (route.path !== path && currentHashPath() === path) history.replaceState(null, "", `#${route.path}`);
     document.title = `${route.title} · Agent Desk`;
   }, [route, path]);
   useEffect(() => {
