@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from agentdesk.config.contracts import Description, Email
 from agentdesk.config.contracts import Name as ConfigName
+from agentdesk.interactions.domain.model import HELD
 from agentdesk.realtime.envelope import ActionRequest
 
 StatusName = Literal["queued", "offered", "active", "wrap_up", "closed", "abandoned"]
@@ -211,7 +212,7 @@ class TeamInteraction(TeamInteractionRow):
     watching: bool = Field(description="You hear this conversation live (watchInteraction)")
 
 
-HELD_STATUSES = ("offered", "active", "wrap_up")  # with an agent: what the wallboard's conversations list
+HELD_STATUSES = frozenset(status.value for status in HELD)  # with an agent: what the wallboard's conversations list
 
 
 def team_row(interaction: InteractionView) -> TeamInteractionRow | None:
